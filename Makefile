@@ -1,0 +1,68 @@
+# launcher: see README.md. Every target that needs system packages installs
+# them when run as root (e2e/setup-host.sh).
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -buildid= -X main.version=$(VERSION)
+BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+FUZZTIME ?= 10s
+PKGS := ./...
+
+.PHONY: build test unit root-tests fuzz lint bench bench-memory dist image e2e demo setup clean
+
+build: bin/launcher
+
+bin/launcher: $(shell find . -name '*.go' -not -name '*_test.go') go.mod go.sum
+	$(BUILD) -o $@ ./cmd/launcher
+
+# The README's test command: lint, unit tests with the race detector, the
+# root-only tests (real cgroups, PID namespaces, other UIDs), a short fuzz
+# pass of every fuzz target, and the container suite.
+test: lint setup unit root-tests fuzz e2e
+
+setup:
+	@if [ "$$(id -u)" = 0 ]; then bash e2e/setup-host.sh; else echo "make setup: not root, skipping host set-up" >&2; fi
+
+unit:
+	$(GO) test -race -count=1 $(PKGS)
+
+# Tests guarded by testutil.RequireRoot run in `unit` too when root; this
+# target runs them again without -race, where timing matters (PID 1, cgroups).
+root-tests: build
+	$(GO) test -count=1 -tags roottest -run 'Root|Real' $(PKGS)
+
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+	  for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/^func //'); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || { echo "fuzz $$f failed"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 1s $$pkg; exit 1; }; \
+	  done; \
+	done
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS)
+
+bench-memory: build
+	bash jvm/bench/memory.sh
+
+dist:
+	@mkdir -p dist
+	GOARCH=amd64 $(BUILD) -o dist/launcher-linux-amd64 ./cmd/launcher
+	GOARCH=arm64 $(BUILD) -o dist/launcher-linux-arm64 ./cmd/launcher
+
+image: setup
+	bash e2e/image.sh
+
+e2e: setup build
+	bash e2e/run.sh
+
+demo: setup
+	bash e2e/demo.sh
+
+clean:
+	rm -rf bin dist
