@@ -42,7 +42,7 @@ build_base() {
     tar -C "$rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$rootfs"
   fi
-  podman import "$tarball" "localhost/$name:local" >/dev/null
+  podman import -q "$tarball" "localhost/$name:local" >/dev/null
 }
 
 bases=${LAUNCHER_TEST_BASES:-"jre17:bookworm:openjdk-17-jre-headless jre11:bullseye:openjdk-11-jre-headless jre21:trixie:openjdk-21-jre-headless"}
