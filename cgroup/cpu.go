@@ -1,0 +1,139 @@
+package cgroup
+
+import (
+	"fmt"
+)
+
+// cpuMin tracks the smallest CPU limit and its file; ties keep the first.
+type cpuMin struct {
+	v   float64
+	src string
+	ok  bool
+}
+
+func (m *cpuMin) offer(v float64, src string) {
+	if !m.ok || v < m.v {
+		m.v, m.src, m.ok = v, src, true
+	}
+}
+
+func (d *detection) cpuV1(dir, point string) {
+	var cpus cpuMin
+	ancestors(dir, point, func(p string, leaf bool) bool {
+		qfile := p + "/cpu.cfs_quota_us"
+		q, err := d.f.small(qfile)
+		if err != nil {
+			if leaf || !isNotExist(err) {
+				d.warn(err)
+			}
+			return false
+		}
+		if string(q) == "-1" {
+			return false
+		}
+		quota := string(q) // the next read reuses the buffer
+		pfile := p + "/cpu.cfs_period_us"
+		period, err := d.f.small(pfile)
+		if err != nil {
+			d.warn(err)
+			return false
+		}
+		v, ok, err := parseQuota([]byte(quota), period)
+		if err != nil {
+			d.warn(fmt.Errorf("%s, %s: %w", qfile, pfile, err))
+			return false
+		}
+		if ok {
+			cpus.offer(v, qfile)
+		}
+		return false
+	})
+	d.setCPUs(cpus)
+}
+
+func (d *detection) cpuV2(dir, point string) {
+	var cpus cpuMin
+	ancestors(dir, point, func(p string, leaf bool) bool {
+		file := p + "/cpu.max"
+		b, err := d.f.small(file)
+		if err != nil {
+			if leaf || !isNotExist(err) {
+				d.warn(err)
+			}
+			return false
+		}
+		v, ok, err := parseCPUMax(b)
+		if err != nil {
+			d.warn(fmt.Errorf("%s: %w", file, err))
+			return false
+		}
+		if ok {
+			cpus.offer(v, file)
+		}
+		return false
+	})
+	// cpuset.cpus.effective exists only where the cpuset controller is
+	// enabled; the nearest ancestor that has it holds the inherited set.
+	ancestors(dir, point, func(p string, _ bool) bool {
+		file := p + "/cpuset.cpus.effective"
+		n, present := d.cpuCount(file, false)
+		if !present {
+			return false
+		}
+		d.boundByCpuset(&cpus, n, file)
+		return true
+	})
+	d.setCPUs(cpus)
+}
+
+func (d *detection) cpusetV1(dir string) {
+	var cpus cpuMin
+	if d.lim.CPUs != nil {
+		cpus = cpuMin{*d.lim.CPUs, d.lim.CPUsSource, true}
+	}
+	file := dir + "/cpuset.cpus"
+	if n, present := d.cpuCount(file, true); present {
+		d.boundByCpuset(&cpus, n, file)
+	}
+	d.setCPUs(cpus)
+}
+
+// boundByCpuset lowers the CPU limit to the cpuset size, unless the set
+// holds every online CPU: a full set restricts nothing.
+func (d *detection) boundByCpuset(cpus *cpuMin, n int, file string) {
+	if n == 0 {
+		return
+	}
+	online, _ := d.cpuCount("/sys/devices/system/cpu/online", false)
+	if online > 0 && n >= online {
+		return
+	}
+	if !cpus.ok || float64(n) < cpus.v {
+		*cpus = cpuMin{float64(n), file, true}
+	}
+}
+
+// cpuCount reads a CPU list file. n is 0 when it is absent or malformed.
+func (d *detection) cpuCount(file string, required bool) (n int, present bool) {
+	b, err := d.f.small(file)
+	if err != nil {
+		if required || !isNotExist(err) {
+			d.warn(err)
+		}
+		return 0, !isNotExist(err)
+	}
+	n, err = parseCPUList(b)
+	if err != nil {
+		d.warn(fmt.Errorf("%s: %w", file, err))
+		return 0, true
+	}
+	return n, true
+}
+
+func (d *detection) setCPUs(cpus cpuMin) {
+	if cpus.ok {
+		v := cpus.v
+		d.lim.CPUs = &v
+		d.lim.CPUsSource = cpus.src
+	}
+}

@@ -1,0 +1,122 @@
+package cgroup
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+)
+
+// procGroups is the process's group path per hierarchy, from
+// proc/self/cgroup, for the controllers that carry limits.
+type procGroups struct {
+	memory, cpu, cpuset string // v1; "" when absent
+	unified             string // the v2 "0::" line; "" when absent
+}
+
+// parseCgroupLine parses one proc/self/cgroup line, "ID:CONTROLLERS:PATH",
+// e.g. "4:memory:/docker/abc", "2:cpu,cpuacct:/" or "0::/". The path may
+// itself contain colons.
+func parseCgroupLine(line []byte) (id, controllers, groupPath string, err error) {
+	idb, rest, ok := bytes.Cut(line, []byte{':'})
+	if !ok {
+		return "", "", "", fmt.Errorf("want \"ID:CONTROLLERS:PATH\", got %q", line)
+	}
+	ctl, p, ok := bytes.Cut(rest, []byte{':'})
+	if !ok {
+		return "", "", "", fmt.Errorf("want \"ID:CONTROLLERS:PATH\", got %q", line)
+	}
+	if _, err := parseUint(idb); err != nil {
+		return "", "", "", fmt.Errorf("hierarchy ID in %q: %w", line, err)
+	}
+	if len(p) == 0 || p[0] != '/' {
+		return "", "", "", fmt.Errorf("group path must be absolute in %q", line)
+	}
+	return string(idb), string(ctl), string(p), nil
+}
+
+// readProcGroups reads proc/self/cgroup, keeping the first error.
+func readProcGroups(f *files) (procGroups, error) {
+	const file = "/proc/self/cgroup"
+	var g procGroups
+	var bad error
+	err := f.lines(file, func(line []byte) bool {
+		if len(line) == 0 {
+			return false
+		}
+		id, ctl, p, err := parseCgroupLine(line)
+		if err != nil {
+			if bad == nil {
+				bad = fmt.Errorf("%s: %w", file, err)
+			}
+			return false
+		}
+		if id == "0" && ctl == "" {
+			g.unified = p
+			return false
+		}
+		for c := range strings.SplitSeq(ctl, ",") {
+			switch c {
+			case "memory":
+				g.memory = p
+			case "cpu":
+				g.cpu = p
+			case "cpuset":
+				g.cpuset = p
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return procGroups{}, err
+	}
+	return g, bad
+}
+
+// relative returns groupPath relative to a mount's root ("" when equal).
+// ok is false when the group is not below the root, or when the path
+// climbs with "..", as paths of groups outside a cgroup namespace do.
+func relative(mountRoot, groupPath string) (string, bool) {
+	if strings.Contains(groupPath+"/", "/../") {
+		return "", false
+	}
+	if mountRoot == "/" {
+		return strings.TrimSuffix(groupPath, "/"), true
+	}
+	if groupPath == mountRoot {
+		return "", true
+	}
+	if strings.HasPrefix(groupPath, mountRoot) && groupPath[len(mountRoot)] == '/' {
+		return groupPath[len(mountRoot):], true
+	}
+	return "", false
+}
+
+// groupDir is where the process's group appears in the file system. Without
+// a cgroup namespace a container sees its host path while the mount root is
+// its own group, so the path is translated through the mount root rather
+// than joined onto the mount point. ok is false for an untranslatable path;
+// the mount point is returned then, as the best guess.
+func groupDir(m mount, groupPath string) (string, bool) {
+	rel, ok := relative(m.root, groupPath)
+	if !ok {
+		return m.point, false
+	}
+	if rel == "" {
+		return m.point, true
+	}
+	return path.Join(m.point, rel), true
+}
+
+// ancestors calls fn for dir and each parent up to and including the mount
+// point, leaf first, and stops when fn returns true. dir must be the mount
+// point or below it.
+func ancestors(dir, point string, fn func(d string, leaf bool) (stop bool)) {
+	leaf := true
+	for d := dir; ; d = path.Dir(d) {
+		if fn(d, leaf) || len(d) <= len(point) || d == "/" {
+			return
+		}
+		leaf = false
+	}
+}

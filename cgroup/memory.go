@@ -1,0 +1,154 @@
+package cgroup
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// minimum tracks the smallest limit seen and the file that gave it; on a
+// tie the first (the one nearest the process) is kept.
+type minimum struct {
+	v   uint64
+	src string
+	ok  bool
+}
+
+func (m *minimum) offer(v uint64, src string) {
+	if !m.ok || v < m.v {
+		m.v, m.src, m.ok = v, src, true
+	}
+}
+
+// readLimit reads one limit file. present is false when the file does not
+// exist; that is a warning only when required. limited is false for "no
+// limit" and for unreadable values, which add a warning.
+func (d *detection) readLimit(file string, required bool, parse func([]byte) (uint64, bool, error)) (v uint64, limited, present bool) {
+	b, err := d.f.small(file)
+	if err != nil {
+		if !isNotExist(err) || required {
+			d.warn(err)
+		}
+		return 0, false, !isNotExist(err)
+	}
+	v, limited, err = parse(b)
+	if err != nil {
+		d.warn(fmt.Errorf("%s: %w", file, err))
+		return 0, false, true
+	}
+	return v, limited, true
+}
+
+// belowHost drops memory limits at or above the machine's memory: they
+// cannot bind, and treating them as limits would size heaps for memory
+// that does not exist.
+func (d *detection) belowHost(v uint64) bool {
+	return d.lim.HostMemoryBytes == 0 || v < d.lim.HostMemoryBytes
+}
+
+func (d *detection) memoryV1(dir, point string) {
+	var mem, memsw minimum
+	swapAccounting := true
+	ancestors(dir, point, func(p string, leaf bool) bool {
+		file := p + "/memory.limit_in_bytes"
+		if v, ok, _ := d.readLimit(file, leaf, parseV1Limit); ok && d.belowHost(v) {
+			mem.offer(v, file)
+		}
+		if swapAccounting {
+			// Without swap accounting (swapaccount=0) no memsw file exists.
+			file := p + "/memory.memsw.limit_in_bytes"
+			v, ok, present := d.readLimit(file, false, parseV1Limit)
+			swapAccounting = present
+			if ok {
+				memsw.offer(v, file)
+			}
+		}
+		return false
+	})
+	ownVisible := mem.ok
+	// hierarchical_* covers every ancestor, including those above the
+	// mount root that the process cannot see (an ECS task, a pod).
+	stat := dir + "/memory.stat"
+	hMem, hSw := d.hierarchicalV1(stat)
+	if hMem.ok && d.belowHost(hMem.v) && (!mem.ok || hMem.v < mem.v) {
+		mem = minimum{hMem.v, stat + " hierarchical_memory_limit", true}
+		if !ownVisible {
+			d.note("memory limit is set on a group above the container's own (%s hierarchical_memory_limit), e.g. an ECS task or pod limit", stat)
+		}
+	}
+	if hSw.ok && (!memsw.ok || hSw.v < memsw.v) {
+		memsw = minimum{hSw.v, stat + " hierarchical_memsw_limit", true}
+	}
+	d.setMemory(mem)
+	if mem.ok && memsw.ok {
+		swap := uint64(0)
+		if memsw.v > mem.v {
+			swap = memsw.v - mem.v
+		}
+		d.lim.SwapBytes = &swap
+		d.lim.SwapSource = memsw.src + " minus the memory limit"
+	}
+	d.lim.OOMKillFile = dir + "/memory.oom_control"
+}
+
+// hierarchicalV1 reads the two hierarchical limits from memory.stat. They
+// come right after the group's own counters, so the scan stops at the
+// first total_* line.
+func (d *detection) hierarchicalV1(file string) (mem, memsw minimum) {
+	var bad error
+	err := d.f.lines(file, func(line []byte) bool {
+		var dst *minimum
+		val, ok := field(line, "hierarchical_memory_limit")
+		if ok {
+			dst = &mem
+		} else if val, ok = field(line, "hierarchical_memsw_limit"); ok {
+			dst = &memsw
+		} else {
+			return bytes.HasPrefix(line, []byte("total_"))
+		}
+		v, limited, err := parseV1Limit(val)
+		if err != nil && bad == nil {
+			bad = fmt.Errorf("%s: line %q: %w", file, line, err)
+		}
+		if limited {
+			dst.offer(v, file)
+		}
+		return false
+	})
+	if err != nil {
+		d.warn(err)
+	}
+	d.warn(bad)
+	return mem, memsw
+}
+
+func (d *detection) memoryV2(dir, point string) {
+	var mem, swap minimum
+	// v2 has no hierarchical summary: walk the visible ancestors. Above
+	// the leaf a missing memory.max only means the controller is not
+	// enabled there (or it is the root group).
+	ancestors(dir, point, func(p string, leaf bool) bool {
+		file := p + "/memory.max"
+		if v, ok, _ := d.readLimit(file, leaf, parseV2Limit); ok && d.belowHost(v) {
+			mem.offer(v, file)
+		}
+		file = p + "/memory.swap.max"
+		if v, ok, _ := d.readLimit(file, false, parseV2Limit); ok {
+			swap.offer(v, file)
+		}
+		return false
+	})
+	d.setMemory(mem)
+	if swap.ok {
+		d.lim.SwapBytes = &swap.v
+		d.lim.SwapSource = swap.src
+	}
+	d.lim.OOMKillFile = dir + "/memory.events"
+}
+
+func (d *detection) setMemory(mem minimum) {
+	if mem.ok {
+		v := mem.v
+		d.lim.MemoryBytes = &v
+		d.lim.MemorySource = mem.src
+	}
+}

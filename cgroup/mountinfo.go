@@ -1,0 +1,189 @@
+package cgroup
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// mount is one cgroup file system from proc/self/mountinfo.
+type mount struct {
+	root  string // the group the mount shows, in the hierarchy's own terms
+	point string // where it is mounted, as the process sees it
+	v2    bool
+	opts  string // super options; v1 controllers are listed here
+}
+
+// hasController reports whether a v1 mount carries controller, looking at
+// whole comma-separated options so "cpu" does not match "cpuacct" or
+// "cpuset" (combined mounts like "rw,cpu,cpuacct" are common).
+func (m mount) hasController(controller string) bool {
+	for opt := range strings.SplitSeq(m.opts, ",") {
+		if opt == controller {
+			return true
+		}
+	}
+	return false
+}
+
+// parseMountinfoLine parses a proc/self/mountinfo line:
+//
+//	36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
+//
+// ok is false, with no error, for well-formed lines that are not cgroup
+// mounts, so that scanning allocates only for the few lines we keep.
+func parseMountinfoLine(line []byte) (m mount, ok bool, err error) {
+	pre, post, found := bytes.Cut(line, []byte(" - "))
+	if !found {
+		return mount{}, false, fmt.Errorf("no \" - \" separator in %q", line)
+	}
+	var f [6][]byte
+	n := 0
+	for w := range bytes.FieldsSeq(pre) {
+		if n < len(f) {
+			f[n] = w
+		}
+		n++
+	}
+	if n < len(f) {
+		return mount{}, false, fmt.Errorf("want at least 6 fields before \" - \" in %q", line)
+	}
+	var g [3][]byte
+	n = 0
+	for w := range bytes.FieldsSeq(post) {
+		if n < len(g) {
+			g[n] = w
+		}
+		n++
+	}
+	if n < 2 {
+		return mount{}, false, fmt.Errorf("want file system type and source after \" - \" in %q", line)
+	}
+	switch string(g[0]) {
+	case "cgroup":
+	case "cgroup2":
+		m.v2 = true
+	default:
+		return mount{}, false, nil
+	}
+	m.root = unescapeOctal(f[3])
+	m.point = unescapeOctal(f[4])
+	m.opts = string(g[2])
+	if !strings.HasPrefix(m.root, "/") || !strings.HasPrefix(m.point, "/") {
+		return mount{}, false, fmt.Errorf("mount root and point must be absolute in %q", line)
+	}
+	return m, true, nil
+}
+
+// unescapeOctal undoes the kernel's \ooo escaping of space, tab, newline
+// and backslash in mountinfo paths.
+func unescapeOctal(b []byte) string {
+	if bytes.IndexByte(b, '\\') < 0 {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\\' && i+3 < len(b) && isOctal(b[i+1]) && isOctal(b[i+2]) && isOctal(b[i+3]) {
+			out = append(out, (b[i+1]-'0')<<6|(b[i+2]-'0')<<3|(b[i+3]-'0'))
+			i += 3
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return string(out)
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
+
+// mounts is every cgroup mount of the process, in mountinfo order.
+type mounts struct {
+	v1 []mount
+	v2 []mount
+}
+
+// readMounts scans proc/self/mountinfo once. It stops early when the v1
+// memory, cpu and cpuset controllers have all been seen, since nothing
+// later can change the result then.
+func readMounts(f *files) (mounts, error) {
+	const path = "/proc/self/mountinfo"
+	var ms mounts
+	var bad error
+	var seenMem, seenCPU, seenSet bool
+	err := f.lines(path, func(line []byte) bool {
+		if len(line) == 0 {
+			return false
+		}
+		m, ok, err := parseMountinfoLine(line)
+		if err != nil {
+			if bad == nil {
+				bad = fmt.Errorf("%s: %w", path, err)
+			}
+			return false
+		}
+		if !ok {
+			return false
+		}
+		if m.v2 {
+			ms.v2 = append(ms.v2, m)
+			return false
+		}
+		ms.v1 = append(ms.v1, m)
+		seenMem = seenMem || m.hasController("memory")
+		seenCPU = seenCPU || m.hasController("cpu")
+		seenSet = seenSet || m.hasController("cpuset")
+		return seenMem && seenCPU && seenSet
+	})
+	if err != nil {
+		return mounts{}, err
+	}
+	return ms, bad
+}
+
+// mode decides the cgroup version used for limits. A hybrid host (v1
+// controllers plus cgroup2 at /sys/fs/cgroup/unified) enforces limits
+// through v1, so any v1 mount carrying a resource controller makes it v1;
+// a v1 "name=systemd" mount alone does not.
+func (ms mounts) mode() string {
+	for _, m := range ms.v1 {
+		if m.hasController("memory") || m.hasController("cpu") || m.hasController("cpuset") {
+			return "v1"
+		}
+	}
+	if len(ms.v2) > 0 {
+		return "v2"
+	}
+	return "none"
+}
+
+// v1For returns the mount of controller, preferring one whose root
+// contains the process's group path (several bind mounts of one hierarchy
+// can exist). ok is false when the controller is not mounted.
+func (ms mounts) v1For(controller, groupPath string) (mount, bool) {
+	var first mount
+	found := false
+	for _, m := range ms.v1 {
+		if !m.hasController(controller) {
+			continue
+		}
+		if _, ok := relative(m.root, groupPath); ok {
+			return m, true
+		}
+		if !found {
+			first, found = m, true
+		}
+	}
+	return first, found
+}
+
+// v2For is v1For for the unified hierarchy.
+func (ms mounts) v2For(groupPath string) (mount, bool) {
+	for _, m := range ms.v2 {
+		if _, ok := relative(m.root, groupPath); ok {
+			return m, true
+		}
+	}
+	if len(ms.v2) == 0 {
+		return mount{}, false
+	}
+	return ms.v2[0], true
+}

@@ -1,0 +1,136 @@
+package cgroup
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// bufSize bounds one read. Every file we read is a one-liner except
+// mountinfo and memory.stat, which are scanned line by line through it.
+const bufSize = 4096
+
+// files reads process-visible paths (like /proc/self/cgroup) below root
+// through one reusable buffer, so a whole detection costs one allocation for
+// reading. Slices it returns are valid until the next read.
+type files struct {
+	root string
+	buf  []byte
+}
+
+func newFiles(root string) *files {
+	return &files{root: root, buf: make([]byte, bufSize)}
+}
+
+// full maps a process-visible path onto the injected root.
+func (f *files) full(path string) string {
+	if f.root == "" || f.root == "/" {
+		return path
+	}
+	return filepath.Join(f.root, path)
+}
+
+func (f *files) open(path string) (int, error) {
+	for {
+		fd, err := unix.Open(f.full(path), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			// A PathError keeps errors.Is(err, fs.ErrNotExist) working and
+			// names the path the process would see, not the fixture path.
+			return -1, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		return fd, nil
+	}
+}
+
+func readRetry(fd int, p []byte) (int, error) {
+	for {
+		n, err := unix.Read(fd, p)
+		if err != unix.EINTR {
+			return n, err
+		}
+	}
+}
+
+// small returns the content of a one-line control file, without the
+// trailing newline. Content beyond the buffer is dropped: no control file
+// we read this way comes near it.
+func (f *files) small(path string) ([]byte, error) {
+	fd, err := f.open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	n := 0
+	for n < len(f.buf) {
+		m, err := readRetry(fd, f.buf[n:])
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return bytes.TrimSpace(f.buf[:n]), nil
+}
+
+// lines calls fn for each line of path (without the newline) until fn
+// returns true. A line longer than the buffer is handed over truncated.
+func (f *files) lines(path string, fn func(line []byte) (stop bool)) error {
+	fd, err := f.open(path)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	buf := f.buf
+	start, end := 0, 0
+	skipping := false // inside the rest of an over-long line
+	for {
+		if start > 0 {
+			end = copy(buf, buf[start:end])
+			start = 0
+		}
+		if end == len(buf) {
+			if !skipping && fn(buf) {
+				return nil
+			}
+			skipping, end = true, 0
+		}
+		n, err := readRetry(fd, buf[end:])
+		if err != nil {
+			return &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n == 0 {
+			if end > 0 && !skipping {
+				fn(buf[:end])
+			}
+			return nil
+		}
+		end += n
+		for {
+			i := bytes.IndexByte(buf[start:end], '\n')
+			if i < 0 {
+				break
+			}
+			line := buf[start : start+i]
+			start += i + 1
+			if skipping {
+				skipping = false
+				continue
+			}
+			if fn(line) {
+				return nil
+			}
+		}
+	}
+}
+
+func isNotExist(err error) bool {
+	return errors.Is(err, fs.ErrNotExist)
+}
