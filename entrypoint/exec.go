@@ -1,0 +1,192 @@
+package entrypoint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Command is one finished command to run.
+type Command struct {
+	Path       string     // absolute path of the executable, already resolved
+	Args       []string   // argv, Args[0] as the program sees it
+	Env        []string   // the complete environment
+	Dir        string     // working directory; "" = the launcher's
+	ExtraFiles []*os.File // become fds 3, 4, ... in the command (the agent secret as /proc/self/fd/N)
+}
+
+// LookPath resolves name as a shell does: a name containing '/' is used as
+// is, any other is searched in the directories of pathEnv (an empty entry
+// means the current directory). On failure it returns the code a shell
+// would exit with, ExitNotFound or ExitNotExecutable (a directory, or a file
+// without execute permission), and an error naming the command.
+func LookPath(name, pathEnv string) (path string, code int, err error) {
+	if name == "" {
+		return "", ExitNotFound, errors.New("command: empty name")
+	}
+	if strings.Contains(name, "/") {
+		if code, err := checkExecutable(name); err != nil {
+			return "", code, fmt.Errorf("command %q: %w", name, err)
+		}
+		return name, 0, nil
+	}
+	// Like bash, remember a file that exists but cannot run: if nothing
+	// better turns up, the failure is "permission denied" (126), not
+	// "not found" (127).
+	var denied error
+	for _, dir := range filepath.SplitList(pathEnv) {
+		if dir == "" {
+			dir = "."
+		}
+		candidate := filepath.Join(dir, name)
+		code, err := checkExecutable(candidate)
+		if err == nil {
+			return candidate, 0, nil
+		}
+		if code == ExitNotExecutable && denied == nil {
+			denied = fmt.Errorf("command %q: %w", candidate, err)
+		}
+	}
+	if denied != nil {
+		return "", ExitNotExecutable, denied
+	}
+	return "", ExitNotFound, fmt.Errorf("command %q: not found in PATH %q", name, pathEnv)
+}
+
+// checkExecutable says whether path can be executed, and if not, the shell's
+// exit code for it.
+func checkExecutable(path string) (int, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			return ExitNotFound, errors.New("not found")
+		}
+		return ExitNotExecutable, err
+	}
+	if info.IsDir() {
+		return ExitNotExecutable, errors.New("is a directory")
+	}
+	if err := unix.Faccessat(unix.AT_FDCWD, path, unix.X_OK, unix.AT_EACCESS); err != nil {
+		return ExitNotExecutable, errors.New("permission denied: not executable")
+	}
+	return 0, nil
+}
+
+// startErrorCode maps the error of execve (via StartProcess or Exec) to the
+// code a shell exits with.
+func startErrorCode(err error) int {
+	switch {
+	case errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ENOTDIR):
+		return ExitNotFound
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.ENOEXEC),
+		errors.Is(err, syscall.EPERM), errors.Is(err, syscall.EISDIR),
+		errors.Is(err, syscall.ETXTBSY), errors.Is(err, syscall.E2BIG),
+		errors.Is(err, syscall.ELOOP):
+		return ExitNotExecutable
+	}
+	return ExitInternal
+}
+
+// ShouldSupervise reports whether the launcher must stay as the command's
+// parent: as PID 1 (nobody else reaps or signals properly), or when asked
+// to be a subreaper.
+func ShouldSupervise(pid int, subreaper bool) bool {
+	return pid == 1 || subreaper
+}
+
+// Run runs cmd: supervised (see Supervise) when ShouldSupervise, else by
+// replacing the launcher with it. It returns the code to exit with; after a
+// replacement it returns only when the exec failed (126, 127 or 70).
+func Run(cmd Command, sigs *Signals, opts Options) int {
+	if ShouldSupervise(os.Getpid(), opts.Subreaper) {
+		return Supervise(cmd, sigs, opts)
+	}
+	return Exec(cmd, sigs, opts.Logger)
+}
+
+// Exec replaces the launcher with cmd (no extra process stays). The command
+// starts with default dispositions for every signal and an empty signal
+// mask. It returns only on failure: 128+n if a terminating signal arrived
+// before, else the shell's code for the failed exec.
+func Exec(cmd Command, sigs *Signals, logger *slog.Logger) int {
+	logger = orDiscard(logger)
+	if sigs != nil {
+		if se := sigs.takeOver(); se != nil {
+			logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
+			return se.ExitCode()
+		}
+		sigs.release()
+	}
+	if err := chdir(cmd.Dir); err != nil {
+		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
+		return ExitInternal
+	}
+	if err := passExtraFiles(cmd.ExtraFiles); err != nil {
+		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
+		return ExitInternal
+	}
+	err := execClean(cmd.Path, cmd.Args, cmd.Env)
+	code := startErrorCode(err)
+	logger.Error("cannot execute the command", "path", cmd.Path, "err", err, "exit_code", code)
+	return code
+}
+
+func chdir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := os.Chdir(dir); err != nil {
+		return fmt.Errorf("working directory %q: %w", dir, err)
+	}
+	return nil
+}
+
+// passExtraFiles puts files at fds 3, 4, ... without close-on-exec, as
+// StartProcess does for a child.
+func passExtraFiles(files []*os.File) error {
+	// Files already in place only lose close-on-exec: that touches no
+	// descriptor the Go runtime may own (its epoll fd, say).
+	inPlace := true
+	for i, f := range files {
+		inPlace = inPlace && int(f.Fd()) == 3+i
+	}
+	if inPlace {
+		for _, f := range files {
+			if _, err := unix.FcntlInt(f.Fd(), unix.F_SETFD, 0); err != nil {
+				return fmt.Errorf("extra file %q: %w", f.Name(), err)
+			}
+		}
+		return nil
+	}
+	fds := make([]int, len(files))
+	for i, f := range files {
+		// Move every source out of the way first so that placing one
+		// cannot overwrite another that still has to be placed.
+		fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 3+len(files))
+		if err != nil {
+			return fmt.Errorf("extra file %q: %w", f.Name(), err)
+		}
+		fds[i] = fd
+	}
+	for i, fd := range fds {
+		if err := unix.Dup3(fd, 3+i, 0); err != nil {
+			return fmt.Errorf("extra file %q to fd %d: %w", files[i].Name(), 3+i, err)
+		}
+		unix.Close(fd)
+	}
+	return nil
+}
+
+func orDiscard(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
+}

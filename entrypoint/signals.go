@@ -1,0 +1,123 @@
+package entrypoint
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Signals holds the signals caught since the launcher started. Before the
+// command runs, a terminating signal cancels the contexts from Context;
+// once Supervise takes over, every signal is forwarded to the command.
+type Signals struct {
+	other chan os.Signal // every caught signal but SIGCHLD
+	child chan os.Signal // SIGCHLD alone, so a flood of them never crowds out a SIGTERM
+
+	ctx    context.Context // cancelled with a *SignalError on the first terminating signal
+	cancel context.CancelCauseFunc
+
+	stop    chan struct{} // closed to end the set-up dispatcher
+	stopped chan struct{} // closed when it has ended
+}
+
+// CatchSignals catches every catchable signal from here on; call it first in
+// main so that a signal during set-up ends the launcher with 128+n instead of
+// being ignored (PID 1) or making the Go runtime exit 2.
+func CatchSignals() *Signals {
+	s := newSignals()
+	sigs := caughtSignals()
+	asOS := make([]os.Signal, len(sigs))
+	for i, sig := range sigs {
+		asOS[i] = sig
+	}
+	signal.Notify(s.other, asOS...)
+	signal.Notify(s.child, syscall.SIGCHLD)
+	go s.dispatch()
+	return s
+}
+
+// newSignals makes a Signals not yet connected to the runtime, for tests
+// that feed its channels themselves.
+func newSignals() *Signals {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &Signals{
+		// Deep enough that a burst of distinct signals during set-up is
+		// not dropped: the runtime never blocks on a full channel.
+		other:   make(chan os.Signal, 64),
+		child:   make(chan os.Signal, 1),
+		ctx:     ctx,
+		cancel:  cancel,
+		stop:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+}
+
+// dispatch watches set-up: the first terminating signal cancels s.ctx;
+// others (SIGWINCH, SIGCONT, ...) have nothing to reach yet and are dropped.
+func (s *Signals) dispatch() {
+	defer close(s.stopped)
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-s.child:
+		case sig := <-s.other:
+			if n, ok := sig.(syscall.Signal); ok && terminates(n) {
+				s.cancel(&SignalError{Signal: n})
+			}
+		}
+	}
+}
+
+// takeOver ends set-up dispatching so the caller reads the channels itself,
+// and returns the terminating signal already received, if any.
+func (s *Signals) takeOver() *SignalError {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	<-s.stopped
+	return s.received()
+}
+
+// received returns the terminating signal that cancelled s.ctx, or nil.
+func (s *Signals) received() *SignalError {
+	if se, ok := context.Cause(s.ctx).(*SignalError); ok {
+		return se
+	}
+	return nil
+}
+
+// release stops delivering signals to the channels: signals get back the
+// dispositions they had when the program started.
+func (s *Signals) release() {
+	signal.Stop(s.other)
+	signal.Stop(s.child)
+	signal.Reset()
+}
+
+// Context returns a context cancelled when a terminating signal arrives
+// (see terminates) or parent ends; then context.Cause is a *SignalError and
+// the caller cleans up and exits with its ExitCode. A signal that arrived
+// before the call cancels it at once.
+func (s *Signals) Context(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancelCause(parent)
+	stop := context.AfterFunc(s.ctx, func() { cancel(context.Cause(s.ctx)) })
+	// Unhook from s.ctx once ctx ends by itself, so contexts made per
+	// phase do not pile up on s.ctx.
+	context.AfterFunc(ctx, func() { stop() })
+	return ctx
+}
+
+// SignalError says that signal Signal ended the run.
+type SignalError struct{ Signal syscall.Signal }
+
+func (e *SignalError) Error() string {
+	return fmt.Sprintf("stopped by signal %d (%s)", int(e.Signal), e.Signal)
+}
+
+// ExitCode is the code a shell reports for a process the signal killed: 128+n.
+func (e *SignalError) ExitCode() int { return signalExitBase + int(e.Signal) }

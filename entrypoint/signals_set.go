@@ -1,0 +1,53 @@
+package entrypoint
+
+import "syscall"
+
+// sigRTMax is the highest signal number Linux delivers.
+const sigRTMax = 64
+
+// caughtSignals lists every signal the launcher catches from its start: all
+// but SIGKILL and SIGSTOP, which cannot be caught, and SIGURG, which the Go
+// runtime sends itself for goroutine preemption and which would otherwise
+// flood the channel. SIGCHLD is caught on its own channel (see CatchSignals).
+// Notify silently skips the few numbers Go keeps for itself (SIGPROF, 32, 33).
+func caughtSignals() []syscall.Signal {
+	sigs := make([]syscall.Signal, 0, sigRTMax)
+	for n := syscall.Signal(1); n <= sigRTMax; n++ {
+		switch n {
+		case syscall.SIGKILL, syscall.SIGSTOP, syscall.SIGURG, syscall.SIGCHLD:
+			continue
+		}
+		sigs = append(sigs, n)
+	}
+	return sigs
+}
+
+// terminates reports whether sig, arriving before the command runs, ends the
+// launcher. These are the signals whose default action terminates a process
+// (with or without a core dump): a PID 1 would otherwise ignore them and a Go
+// program would exit 2 for some. The exceptions keep their default meaning:
+// SIGCHLD, SIGCONT, SIGURG and SIGWINCH are ignored by default, SIGTSTP,
+// SIGTTIN and SIGTTOU stop rather than terminate, and SIGPIPE is excluded
+// because Go raises it for the launcher's own write to a closed stdout or
+// stderr, which must not abort a working agent.
+func terminates(sig syscall.Signal) bool {
+	switch sig {
+	case syscall.SIGCHLD, syscall.SIGCONT, syscall.SIGURG, syscall.SIGWINCH,
+		syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGSTOP,
+		syscall.SIGPIPE:
+		return false
+	}
+	return sig > 0 && sig <= sigRTMax
+}
+
+// forwarded reports whether the supervisor passes sig on to the command.
+// SIGCHLD is the supervisor's own business and SIGURG the Go runtime's;
+// SIGPIPE is not forwarded for the reason given at terminates: the launcher
+// cannot tell an external one from its own broken log pipe.
+func forwarded(sig syscall.Signal) bool {
+	switch sig {
+	case syscall.SIGCHLD, syscall.SIGURG, syscall.SIGPIPE, syscall.SIGKILL, syscall.SIGSTOP:
+		return false
+	}
+	return sig > 0 && sig <= sigRTMax
+}

@@ -1,0 +1,120 @@
+package entrypoint
+
+import (
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// DefaultStopGrace is how long the rest of the command's process group has
+// between SIGTERM and SIGKILL once the command itself has exited.
+const DefaultStopGrace = 5 * time.Second
+
+// Options tune Supervise.
+type Options struct {
+	Subreaper   bool          // LAUNCHER_SUBREAPER: adopt orphans even when not PID 1
+	SignalGroup bool          // LAUNCHER_SIGNAL_GROUP: forward signals to the command's whole process group
+	StopGrace   time.Duration // LAUNCHER_STOP_GRACE; 0 or less means DefaultStopGrace
+	Logger      *slog.Logger  // nil: silent
+	OOM         *OOMWatch     // nil: no OOM diagnosis
+}
+
+// Supervise starts cmd as a child in its own process group (the terminal's
+// foreground group when stdin is a terminal) and stays until it exits:
+// every catchable signal but SIGCHLD, SIGURG and SIGPIPE is forwarded to it
+// (or to its group with SignalGroup), every zombie is reaped, and when the
+// command exits what remains of its group gets SIGTERM, then SIGKILL after
+// StopGrace. It returns the command's exit code, 128+n if signal n killed
+// it, 128+n without starting it if a terminating signal arrived during
+// set-up, or 126/127/70 if it could not be started.
+func Supervise(cmd Command, sigs *Signals, opts Options) int {
+	logger := orDiscard(opts.Logger)
+	if sigs == nil {
+		sigs = CatchSignals()
+	}
+	if se := sigs.takeOver(); se != nil {
+		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
+		return se.ExitCode()
+	}
+	if opts.Subreaper && os.Getpid() != 1 {
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			logger.Warn("cannot become a subreaper: orphans of the command will not be reaped here", "err", err)
+		}
+	}
+	oomBefore, oomOK := opts.OOM.start(logger)
+
+	pid, err := startChild(cmd)
+	if err != nil {
+		code := startErrorCode(err)
+		logger.Error("cannot start the command", "path", cmd.Path, "err", err, "exit_code", code)
+		return code
+	}
+	logger.Debug("command started", "path", cmd.Path, "pid", pid)
+	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
+	// pages back so the idle supervisor stays small.
+	debug.FreeOSMemory()
+
+	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger}
+	status := s.waitMain()
+	code := exitCode(status)
+	logger.Debug("command exited", "pid", pid, "exit_code", code)
+	if status.Signaled() && status.Signal() == syscall.SIGKILL && oomOK {
+		opts.OOM.diagnose(oomBefore, logger)
+	}
+	s.stopGroup(grace(opts.StopGrace))
+	return code
+}
+
+func grace(d time.Duration) time.Duration {
+	if d <= 0 {
+		return DefaultStopGrace
+	}
+	return d
+}
+
+// supervisor is the state of one supervised run.
+type supervisor struct {
+	pid    int // the command
+	pgid   int // its process group, which it leads
+	sigs   *Signals
+	opts   Options
+	logger *slog.Logger
+
+	exited bool
+	status unix.WaitStatus
+}
+
+// waitMain forwards signals and reaps until the command has exited.
+func (s *supervisor) waitMain() unix.WaitStatus {
+	// The command may have exited before SIGCHLD was being watched.
+	s.reap()
+	for !s.exited {
+		select {
+		case <-s.sigs.child:
+			s.reap()
+		case sig := <-s.sigs.other:
+			s.forward(sig.(syscall.Signal))
+		}
+	}
+	return s.status
+}
+
+// forward passes sig on to the command, or its process group.
+func (s *supervisor) forward(sig syscall.Signal) {
+	if !forwarded(sig) {
+		return
+	}
+	target := s.pid
+	if s.opts.SignalGroup {
+		target = -s.pgid
+	}
+	if err := unix.Kill(target, sig); err != nil && err != unix.ESRCH {
+		s.logger.Warn("cannot forward signal", "signal", sig.String(), "target", target, "err", err)
+		return
+	}
+	s.logger.Debug("forwarded signal", "signal", sig.String(), "target", target)
+}

@@ -1,0 +1,63 @@
+package entrypoint
+
+import (
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// groupPollInterval is how often stopGroup checks whether the process group
+// has emptied: the kernel offers no event for that.
+const groupPollInterval = 5 * time.Millisecond
+
+// killedGroupWait bounds the wait after SIGKILL, for processes stuck in
+// uninterruptible sleep; the launcher exits regardless.
+const killedGroupWait = 2 * time.Second
+
+// stopGroup ends what remains of the command's process group after the
+// command exited: SIGTERM, then SIGKILL once grace has passed, reaping all
+// along, and returns as soon as the group is empty.
+func (s *supervisor) stopGroup(grace time.Duration) {
+	s.reap()
+	if s.groupGone() {
+		return
+	}
+	s.logger.Info("command exited; stopping the rest of its process group", "pgid", s.pgid, "grace", grace.String())
+	_ = unix.Kill(-s.pgid, syscall.SIGTERM)
+
+	ticker := time.NewTicker(groupPollInterval)
+	defer ticker.Stop()
+	graceOver := time.NewTimer(grace)
+	defer graceOver.Stop()
+	var giveUp <-chan time.Time
+	for {
+		select {
+		case <-s.sigs.child:
+			s.reap()
+		case sig := <-s.sigs.other:
+			// The command is gone: a signal now is for what is left.
+			if forwarded(sig.(syscall.Signal)) {
+				_ = unix.Kill(-s.pgid, sig.(syscall.Signal))
+			}
+		case <-ticker.C:
+			s.reap()
+		case <-graceOver.C:
+			s.logger.Warn("process group still running after the grace period; sending SIGKILL", "pgid", s.pgid, "grace", grace.String())
+			_ = unix.Kill(-s.pgid, syscall.SIGKILL)
+			giveUp = time.After(killedGroupWait)
+		case <-giveUp:
+			s.logger.Warn("process group still present after SIGKILL; leaving it", "pgid", s.pgid)
+			return
+		}
+		if s.groupGone() {
+			return
+		}
+	}
+}
+
+// groupGone reports whether no process, zombies included, is left in the
+// command's process group: reap first so that our own zombies do not count.
+func (s *supervisor) groupGone() bool {
+	return unix.Kill(-s.pgid, 0) == unix.ESRCH
+}
