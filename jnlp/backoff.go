@@ -1,0 +1,40 @@
+package jnlp
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"time"
+)
+
+// Backoff defaults: the first retry comes quickly (a controller that is
+// starting answers within seconds), the cap keeps the delay between the
+// controller becoming ready and the agent starting under 10 s.
+const (
+	DefaultMinWait        = 250 * time.Millisecond
+	DefaultMaxWait        = 10 * time.Second
+	DefaultAttemptTimeout = 10 * time.Second
+)
+
+// backoffStep is the ceiling of the wait before retry number attempt
+// (0-based): min doubled each time, capped at max.
+func backoffStep(min, max time.Duration, attempt int) time.Duration {
+	d := min
+	for i := 0; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return d
+}
+
+// jitterBackoff is a retryablehttp.Backoff: a random wait in the upper half
+// of the current step, so agents started together do not probe in lockstep
+// and the wait never exceeds the step.
+func jitterBackoff(min, max time.Duration, attempt int, _ *http.Response) time.Duration {
+	d := backoffStep(min, max, attempt)
+	if d <= 1 {
+		return d
+	}
+	return d/2 + rand.N(d/2+1)
+}

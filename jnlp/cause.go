@@ -1,0 +1,67 @@
+package jnlp
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"syscall"
+)
+
+// describe names why an attempt failed in the words an operator searches
+// for: DNS, refused, TLS, timeout, or the HTTP status.
+func describe(err error) string {
+	var dnsErr *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	var header tls.RecordHeaderError
+	switch {
+	case errors.As(err, &dnsErr):
+		return "DNS: " + dnsErr.Err + " (" + dnsErr.Name + ")"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "no route to host"
+	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &invalid),
+		errors.As(err, &verify):
+		return "TLS: " + tlsReason(err)
+	case errors.As(err, &header):
+		return "TLS: the server did not answer TLS (plain HTTP on an https URL?)"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded), isTimeout(err):
+		return "timeout"
+	}
+	return err.Error()
+}
+
+func tlsReason(err error) string {
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.As(err, &unknownCA):
+		return "certificate signed by an unknown authority (pass -cert, or -noCertificateCheck)"
+	case errors.As(err, &hostErr):
+		return "certificate is not valid for " + hostErr.Host
+	}
+	var verify *tls.CertificateVerificationError
+	if errors.As(err, &verify) && verify.Err != nil {
+		return verify.Err.Error()
+	}
+	return err.Error()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func httpStatus(resp *http.Response) string {
+	return fmt.Sprintf("HTTP %s", resp.Status)
+}

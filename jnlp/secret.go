@@ -1,0 +1,198 @@
+package jnlp
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// SecretRef is the argument that makes remoting (args4j) read the secret
+// from descriptor fd of its own process.
+func SecretRef(fd int) string { return "@/proc/self/fd/" + strconv.Itoa(fd) }
+
+// resolveSecret returns the secret itself: an "@path" value names a file
+// whose first line is the secret (args4j's @file convention), which is how
+// the re-executed launcher receives it.
+func resolveSecret(from, v string) (string, error) {
+	if !strings.HasPrefix(v, "@") {
+		return v, nil
+	}
+	path := v[1:]
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("reading the agent secret (%s) from %q: %w", from, path, err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() {
+		if err := sc.Err(); err != nil {
+			return "", fmt.Errorf("reading the agent secret (%s) from %q: %w", from, path, err)
+		}
+		return "", fmt.Errorf("the agent secret file %q (%s) is empty", path, from)
+	}
+	s := strings.TrimRight(sc.Text(), "\r")
+	if s == "" {
+		return "", fmt.Errorf("the agent secret file %q (%s) starts with an empty line", path, from)
+	}
+	return s, nil
+}
+
+// SecretFile puts the secret, followed by a newline (args4j reads one
+// argument per line), in a file that exists on no disk: a memfd, or when
+// memfd_create is unavailable a 0400 file in a private temporary directory
+// that is unlinked before SecretFile returns. Pass it in
+// exec.Cmd.ExtraFiles (it becomes fd 3, so the argument is SecretRef(3)),
+// or use InheritAt before replacing the process with exec.
+// The file is close-on-exec in this process; ExtraFiles clears that in the
+// child. The caller closes it once the child has started.
+func SecretFile(secret string) (*os.File, error) {
+	if secret == "" {
+		return nil, errors.New("secret file: the secret is empty")
+	}
+	fd, err := unix.MemfdCreate("jenkins-agent-secret", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	if err != nil {
+		return secretFileIn(os.TempDir(), secret)
+	}
+	f := os.NewFile(uintptr(fd), "memfd:jenkins-agent-secret")
+	// Mode 0400: same-UID processes can open /proc/PID/fd/N anyway, but
+	// nothing should be able to rewrite the secret.
+	_ = unix.Fchmod(fd, 0o400)
+	if err := writeSecret(f, secret); err != nil {
+		f.Close()
+		return nil, err
+	}
+	// Seal it: the agent and its builds can read the secret, never change it.
+	_, _ = unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS,
+		unix.F_SEAL_WRITE|unix.F_SEAL_GROW|unix.F_SEAL_SHRINK|unix.F_SEAL_SEAL)
+	return f, nil
+}
+
+// secretFileIn is SecretFile's fallback: an unnamed O_TMPFILE in a private
+// directory under dir, or a created-then-unlinked file where the filesystem
+// has no O_TMPFILE. The directory is removed before returning.
+func secretFileIn(dir, secret string) (*os.File, error) {
+	priv, err := os.MkdirTemp(dir, ".launcher-secret-")
+	if err != nil {
+		return nil, fmt.Errorf("secret file: %w", err)
+	}
+	defer os.RemoveAll(priv)
+	f, err := os.OpenFile(priv, unix.O_TMPFILE|os.O_RDWR|unix.O_CLOEXEC, 0o400)
+	if err != nil {
+		name := priv + "/secret"
+		f, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_CLOEXEC, 0o400)
+		if err != nil {
+			return nil, fmt.Errorf("secret file in %q: %w", priv, err)
+		}
+		if err := os.Remove(name); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("secret file: unlinking %q: %w", name, err)
+		}
+	}
+	if err := writeSecret(f, secret); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func writeSecret(f *os.File, secret string) error {
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		return fmt.Errorf("secret file: writing: %w", err)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		return fmt.Errorf("secret file: rewinding: %w", err)
+	}
+	return nil
+}
+
+// InheritAt makes f available as descriptor fd across exec(2) in this very
+// process, for a launcher that replaces itself with Java instead of
+// supervising it (ExtraFiles only applies to children).
+func InheritAt(f *os.File, fd int) error {
+	src := int(f.Fd())
+	if src != fd {
+		if err := unix.Dup3(src, fd, 0); err != nil {
+			return fmt.Errorf("secret file: dup to fd %d: %w", fd, err)
+		}
+		return nil
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err != nil {
+		return fmt.Errorf("secret file: clearing close-on-exec on fd %d: %w", fd, err)
+	}
+	return nil
+}
+
+// secretWord finds the argument that holds the secret in clear: the value
+// of -secret (or -secret=VALUE), or the first of the positional SECRET NAME
+// pair. It returns its index and whether it is the inline -secret= form.
+func secretWord(args []string) (idx int, inline bool, ok bool) {
+	var pos []int
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, i)
+			continue
+		}
+		name, _, isInline := splitOption(a)
+		n := remotingOptions[name]
+		switch {
+		case name == "-secret" && isInline:
+			idx, inline, ok = i, true, true
+		case name == "-secret" && i+1 < len(args):
+			idx, inline, ok = i+1, false, true
+		}
+		if !isInline && n == 1 {
+			i++
+		}
+	}
+	if !ok && len(pos) == 2 {
+		idx, ok = pos[0], true
+	}
+	if !ok {
+		return 0, false, false
+	}
+	v := args[idx]
+	if inline {
+		_, v, _ = splitOption(v)
+	}
+	if v == "" || strings.HasPrefix(v, "@") {
+		return 0, false, false
+	}
+	return idx, inline, true
+}
+
+// NeedsReexec reports whether the arguments hold the secret in clear (the
+// ECS form `-url URL SECRET NAME`, or -secret VALUE): then the launcher's own
+// /proc/PID/cmdline shows it, and it should re-execute itself once with
+// ReexecArgs.
+func NeedsReexec(args []string) bool {
+	if IsCommand(args) {
+		return false
+	}
+	_, _, ok := secretWord(args)
+	return ok
+}
+
+// ReexecArgs returns args with the secret replaced by SecretRef(fd), and the
+// secret, for the launcher to re-execute itself with SecretFile(secret)
+// inherited at fd. Parse reads the secret back from that descriptor.
+func ReexecArgs(args []string, fd int) (newArgs []string, secret string, err error) {
+	idx, inline, ok := secretWord(args)
+	if !ok {
+		return nil, "", errors.New("re-exec: no secret in clear in the arguments")
+	}
+	newArgs = append([]string(nil), args...)
+	if inline {
+		_, secret, _ = splitOption(args[idx])
+		newArgs[idx] = "-secret=" + SecretRef(fd)
+	} else {
+		secret = args[idx]
+		newArgs[idx] = SecretRef(fd)
+	}
+	return newArgs, secret, nil
+}
