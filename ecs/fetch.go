@@ -1,0 +1,142 @@
+package ecs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Bounds of one Fetch. The endpoint is local to the task, so anything
+// slower than this is broken, and the agent must not wait on it.
+const (
+	// Budget bounds a whole Fetch, retries included.
+	Budget = 2 * time.Second
+	// attemptTimeout lets a stuck first attempt be retried within Budget.
+	attemptTimeout = 700 * time.Millisecond
+	retryMax       = 5
+	retryWaitMin   = 50 * time.Millisecond
+	retryWaitMax   = 400 * time.Millisecond
+	maxBody        = 4 << 20
+)
+
+// Fetch GETs {uri}/task and reads "Limits": {"CPU": 0.25, "Memory": 512}
+// (CPU in vCPUs, Memory in MiB). Early in a container's life the endpoint
+// can answer 5xx, so 5xx, 429 and connection errors are retried briefly;
+// Fetch gives up within Budget in total. A nil client gets one with a
+// per-attempt timeout. Garbage or a non-task document is an error naming
+// the URL; absent Limits fields are nil.
+func Fetch(ctx context.Context, client *http.Client, uri string, logger *slog.Logger) (TaskLimits, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	taskURL, err := taskURL(uri)
+	if err != nil {
+		return TaskLimits{Source: Source}, err
+	}
+	limits := TaskLimits{Source: Source, URL: taskURL}
+	if client == nil {
+		client = &http.Client{Timeout: attemptTimeout}
+	}
+	ctx, cancel := context.WithTimeout(ctx, Budget)
+	defer cancel()
+
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, taskURL, nil)
+	if err != nil {
+		return limits, fmt.Errorf("ecs task metadata %s: %w", taskURL, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	rc := &retryablehttp.Client{
+		HTTPClient:   client,
+		RetryWaitMin: retryWaitMin,
+		RetryWaitMax: retryWaitMax,
+		RetryMax:     retryMax,
+		CheckRetry:   retryPolicy(logger, taskURL),
+		Backoff:      cappedBackoff,
+		// Hand back the last response so the error can name its status.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	start := time.Now()
+	resp, err := rc.Do(req)
+	if err != nil {
+		return limits, fmt.Errorf("ecs task metadata %s: gave up after %s: %w",
+			taskURL, time.Since(start).Round(time.Millisecond), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return limits, fmt.Errorf("ecs task metadata %s: status %q", taskURL, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return limits, fmt.Errorf("ecs task metadata %s: reading body: %w", taskURL, err)
+	}
+	if len(body) > maxBody {
+		return limits, fmt.Errorf("ecs task metadata %s: body larger than %d bytes", taskURL, maxBody)
+	}
+	limits, err = decodeTask(body, taskURL)
+	if err != nil {
+		return limits, err
+	}
+	logger.Debug("ecs task metadata read", "url", taskURL,
+		"memory_bytes", derefOr(limits.MemoryBytes), "cpus", derefOr(limits.CPUs))
+	return limits, nil
+}
+
+// taskURL validates the base URI from the environment and appends /task.
+func taskURL(uri string) (string, error) {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "", fmt.Errorf("ecs task metadata URI %q: %w", uri, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("ecs task metadata URI %q: want http://host[:port]/path", uri)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/") + "/task"
+	return u.String(), nil
+}
+
+// retryPolicy retries what an endpoint that is still starting answers:
+// connection errors, 5xx and 429. It stops as soon as ctx is done, so the
+// Budget holds.
+func retryPolicy(logger *slog.Logger, taskURL string) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return false, ctxErr
+		}
+		switch {
+		case err != nil:
+			logger.Debug("ecs task metadata: retrying", "url", taskURL, "error", err)
+			return true, nil
+		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+			logger.Debug("ecs task metadata: retrying", "url", taskURL, "status", resp.StatusCode)
+			return true, nil
+		}
+		return false, nil
+	}
+}
+
+// cappedBackoff doubles from min up to max and ignores Retry-After, which
+// could ask for longer than the whole Budget.
+func cappedBackoff(min, max time.Duration, attempt int, _ *http.Response) time.Duration {
+	wait := min
+	for i := 0; i < attempt && wait < max; i++ {
+		wait *= 2
+	}
+	if wait > max {
+		wait = max
+	}
+	return wait
+}
+
+func derefOr[T any](p *T) any {
+	if p == nil {
+		return "none"
+	}
+	return *p
+}
