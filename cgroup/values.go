@@ -41,10 +41,10 @@ func parseV1Limit(b []byte) (v uint64, ok bool, err error) {
 		return 0, false, nil
 	}
 	v, err = parseUint(b)
-	if err != nil {
+	if err != nil || v >= unlimitedV1 {
 		return 0, false, err
 	}
-	return v, v < unlimitedV1, nil
+	return v, true, nil
 }
 
 // parseV2Limit reads a v2 limit such as memory.max; "max" means no limit.
