@@ -41,7 +41,7 @@ func SplitWords(s string) ([]string, error) {
 			if err != nil {
 				return nil, err
 			}
-			i += n + 1
+			i += n
 			inWord = true
 		case '\\':
 			if i+1 >= len(s) {

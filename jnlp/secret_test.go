@@ -1,0 +1,167 @@
+package jnlp
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestSecretFileMemfd(t *testing.T) {
+	f, err := SecretFile("s3cr3t-memfd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", f.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(link, "/memfd:") {
+		t.Errorf("secret file is %q, want a memfd", link)
+	}
+	checkSecretFile(t, f, "s3cr3t-memfd")
+	if _, err := f.WriteString("x"); err == nil {
+		t.Error("the sealed secret file accepted a write")
+	}
+}
+
+func TestSecretFileFallback(t *testing.T) {
+	dir := t.TempDir()
+	f, err := secretFileIn(dir, "s3cr3t-tmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	checkSecretFile(t, f, "s3cr3t-tmp")
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Nlink != 0 || st.Mode&0o777 != 0o400 {
+		t.Errorf("links %d mode %o, want an unlinked 0400 file", st.Nlink, st.Mode&0o777)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left behind in %s: %v", dir, left)
+	}
+}
+
+// checkSecretFile reads the file the way remoting will, through a fresh
+// open of /proc/self/fd/N, and in a child that inherits it as fd 3.
+func checkSecretFile(t *testing.T, f *os.File, secret string) {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/self/fd/%d", f.Fd()))
+	if err != nil || string(b) != secret+"\n" {
+		t.Fatalf("content %q, %v; want the secret and a newline", b, err)
+	}
+	cmd := exec.Command("/bin/cat", "/proc/self/fd/3")
+	cmd.ExtraFiles = []*os.File{f}
+	out, err := cmd.Output()
+	if err != nil || string(out) != secret+"\n" {
+		t.Fatalf("child read %q, %v", out, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSecretFileEmpty(t *testing.T) {
+	if _, err := SecretFile(""); err == nil {
+		t.Error("an empty secret was accepted")
+	}
+}
+
+func TestReexec(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		needs  bool
+		want   []string // with fd 7
+		secret string
+	}{
+		{"ecs form", []string{"-url", "http://j/", "-tunnel", "j:50000", "s3cr3t", "agent"}, true,
+			[]string{"-url", "http://j/", "-tunnel", "j:50000", "@/proc/self/fd/7", "agent"}, "s3cr3t"},
+		{"legacy positional", []string{"s3cr3t", "agent"}, true, []string{"@/proc/self/fd/7", "agent"}, "s3cr3t"},
+		{"secret option", []string{"-secret", "s3cr3t", "-name", "agent"}, true,
+			[]string{"-secret", "@/proc/self/fd/7", "-name", "agent"}, "s3cr3t"},
+		{"inline secret option", []string{"-name", "agent", "-secret=s3cr3t"}, true,
+			[]string{"-name", "agent", "-secret=@/proc/self/fd/7"}, "s3cr3t"},
+		{"already a file", []string{"-secret", "@/run/secret", "-name", "agent"}, false, nil, ""},
+		{"positional file", []string{"@/proc/self/fd/3", "agent"}, false, nil, ""},
+		{"env only", []string{"-noReconnect"}, false, nil, ""},
+		{"a command", []string{"bash"}, false, nil, ""},
+		{"option values are not positionals", []string{"-workDir", "/w", "-name", "n"}, false, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := NeedsReexec(tc.args); got != tc.needs {
+				t.Fatalf("NeedsReexec = %v, want %v", got, tc.needs)
+			}
+			got, secret, err := ReexecArgs(tc.args, 7)
+			if !tc.needs {
+				if err == nil {
+					t.Fatalf("ReexecArgs found a secret in %q", tc.args)
+				}
+				return
+			}
+			if err != nil || secret != tc.secret || !slices.Equal(got, tc.want) {
+				t.Fatalf("ReexecArgs = %q, secret ok %v, %v; want %q", got, secret == tc.secret, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestReexecRoundTrip: the re-executed launcher reads the secret back from
+// the inherited descriptor, and the agent gets -secret, never a positional.
+func TestReexecRoundTrip(t *testing.T) {
+	args := []string{"-url", "http://j/", "s3cr3t-ecs", "ecs-agent"}
+	f, err := SecretFile("s3cr3t-ecs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	newArgs, secret, err := ReexecArgs(args, int(f.Fd()))
+	if err != nil || secret != "s3cr3t-ecs" {
+		t.Fatalf("ReexecArgs: %v", err)
+	}
+	if slices.Contains(newArgs, "s3cr3t-ecs") {
+		t.Fatalf("secret still in %q", newArgs)
+	}
+	a, err := Parse(func(string) (string, bool) { return "", false }, newArgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Secret != "s3cr3t-ecs" || a.Name != "ecs-agent" {
+		t.Fatalf("secret read back %v, name %q", a.Secret == "s3cr3t-ecs", a.Name)
+	}
+	want := []string{"-secret", "@/proc/self/fd/3", "-name", "ecs-agent", "-url", "http://j/"}
+	if got := a.Argv(SecretRef(3)); !slices.Equal(got, want) {
+		t.Errorf("Argv %q, want %q", got, want)
+	}
+}
+
+func TestInheritAt(t *testing.T) {
+	f, err := SecretFile("s3cr3t-inherit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// A free descriptor number well above the ones in use.
+	const fd = 97
+	if err := InheritAt(f, fd); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	flags, err := unix.FcntlInt(fd, unix.F_GETFD, 0)
+	if err != nil || flags&unix.FD_CLOEXEC != 0 {
+		t.Fatalf("fd %d flags %#x, %v: want inheritable", fd, flags, err)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/self/fd/%d", fd))
+	if err != nil || string(b) != "s3cr3t-inherit\n" {
+		t.Fatalf("fd %d holds %q, %v", fd, b, err)
+	}
+}
