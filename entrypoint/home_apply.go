@@ -60,7 +60,7 @@ func (in IdentityInput) applyHomeDir(p *HomePlan, undo *[]func()) error {
 		p.Path, p.Action, p.Reason = path, action, reason
 	case HomeCreate, HomeReuse:
 	default:
-		return fmt.Errorf("home plan action %q is not one of %s, %s, %s, %s", p.Action, HomeKept, HomePasswd, HomeCreate, HomeReuse)
+		return fmt.Errorf("%w: action %q is not one of %s, %s, %s, %s", errUnknownPlan, p.Action, HomeKept, HomePasswd, HomeCreate, HomeReuse)
 	}
 	host := in.host(p.Path)
 	created, err := makeOwnedDir(host, p.Path, in.UID)
@@ -90,7 +90,7 @@ func (in IdentityInput) applyPasswd(p HomePlan, undo *[]func()) ([]string, error
 		return in.missingEntry(p), nil
 	case PasswdAppend, PasswdNSSWrapper:
 	default:
-		return nil, fmt.Errorf("home plan passwd %q is not one of %s, %s, %s, %s", p.Passwd, PasswdPresent, PasswdAppend, PasswdNSSWrapper, PasswdMissing)
+		return nil, fmt.Errorf("%w: passwd %q is not one of %s, %s, %s, %s", errUnknownPlan, p.Passwd, PasswdPresent, PasswdAppend, PasswdNSSWrapper, PasswdMissing)
 	}
 	line, err := passwdLine(PasswdEntry{Name: p.User, UID: p.UID, GID: p.GID, Gecos: "launcher", Home: p.Path, Shell: "/bin/sh"})
 	if err != nil {

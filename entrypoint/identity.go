@@ -31,6 +31,9 @@ const DefaultUserName = "jenkins"
 // (the caller exits 70).
 var ErrNoHome = errors.New("no usable home directory")
 
+// errUnknownPlan means ApplyHome got a plan PlanHome cannot produce.
+var errUnknownPlan = errors.New("unknown home plan")
+
 // ErrUserName means LAUNCHER_USER cannot be written into a passwd line.
 var ErrUserName = errors.New("invalid user name")
 

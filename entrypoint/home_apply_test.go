@@ -1,0 +1,112 @@
+package entrypoint
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// TestApplyHomeDegrades drives ApplyHome with plans that reality
+// contradicts at apply time. The uid is the test's own, so that what
+// ApplyHome creates is really owned by it.
+func TestApplyHomeDegrades(t *testing.T) {
+	uid, gid := os.Geteuid(), os.Getegid()
+	fallback := "/tmp/home-" + strconv.Itoa(uid)
+	nss := fallback + "/" + nssDirName
+	for _, tc := range []struct {
+		fixture, variant string
+		plan             HomePlan
+		prepare          func(t *testing.T, root string)
+		wantEnv          []string
+		wantErr          error
+		wantRemoved      []string // gone after cleanup
+	}{
+		{
+			fixture: "nobody-home-nonexistent", variant: "kept-home-fails-write-test",
+			plan:        HomePlan{Path: "/nonexistent", Action: HomeKept, Passwd: PasswdPresent},
+			wantEnv:     []string{"HOME=" + fallback},
+			wantRemoved: []string{fallback},
+		},
+		{
+			fixture: "no-entry-readonly-nss-wrapper", variant: "append-fails-uses-nss-wrapper",
+			plan:        HomePlan{Path: fallback, Action: HomeCreate, Passwd: PasswdAppend, User: "jenkins"},
+			prepare:     removeFile("etc/passwd"),
+			wantEnv:     []string{"HOME=" + fallback, "LD_PRELOAD=" + multiarchLib(), "NSS_WRAPPER_PASSWD=" + nss + "/passwd", "NSS_WRAPPER_GROUP=" + nss + "/group", "USER=jenkins", "LOGNAME=jenkins"},
+			wantRemoved: []string{fallback},
+		},
+		{
+			fixture: "no-entry-readonly-no-nss-wrapper", variant: "append-fails-sets-user",
+			plan:        HomePlan{Path: fallback, Action: HomeCreate, Passwd: PasswdAppend, User: "jenkins"},
+			prepare:     removeFile("etc/passwd"),
+			wantEnv:     []string{"HOME=" + fallback, "USER=jenkins", "LOGNAME=jenkins"},
+			wantRemoved: []string{fallback},
+		},
+		{
+			fixture: "no-entry-readonly-nss-wrapper", variant: "nss-dir-is-a-symlink",
+			plan: HomePlan{Path: fallback, Action: HomeReuse, Passwd: PasswdNSSWrapper, User: "jenkins", NSSWrapper: multiarchLib()},
+			prepare: func(t *testing.T, root string) {
+				must(t, os.Mkdir(filepath.Join(root, fallback), 0o700))
+				// Relative, so a bug would write into the fixture, not the host.
+				must(t, os.Symlink("../../etc", filepath.Join(root, nss)))
+			},
+			wantEnv: []string{"HOME=" + fallback, "USER=jenkins", "LOGNAME=jenkins"},
+		},
+		{
+			fixture: "no-entry-readonly-no-nss-wrapper", variant: "home-with-colon-sets-user",
+			plan:    HomePlan{Path: "/tmp/a:b", Action: HomeCreate, Passwd: PasswdAppend, User: "jenkins"},
+			wantEnv: []string{"HOME=/tmp/a:b", "USER=jenkins", "LOGNAME=jenkins"},
+		},
+		{
+			fixture: "nobody-home-nonexistent", variant: "fallback-is-a-file",
+			plan: HomePlan{Path: fallback, Action: HomeReuse, Passwd: PasswdPresent},
+			prepare: func(t *testing.T, root string) {
+				must(t, os.WriteFile(filepath.Join(root, fallback), nil, 0o600))
+			},
+			wantErr: ErrNoHome,
+		},
+		{
+			fixture: "nobody-home-nonexistent", variant: "unknown-action",
+			plan:    HomePlan{Path: fallback, Action: "borrow", Passwd: PasswdPresent},
+			wantErr: errUnknownPlan,
+		},
+		{
+			fixture: "nobody-home-nonexistent", variant: "unknown-passwd",
+			plan:        HomePlan{Path: fallback, Action: HomeCreate, Passwd: "guess"},
+			wantErr:     errUnknownPlan,
+			wantRemoved: []string{fallback},
+		},
+	} {
+		t.Run(tc.fixture+"/"+tc.variant, func(t *testing.T) {
+			root := t.TempDir()
+			copyFixture(t, tc.fixture, root)
+			if tc.prepare != nil {
+				tc.prepare(t, root)
+			}
+			tc.plan.UID, tc.plan.GID = uid, gid
+			in := IdentityInput{Root: root, UID: uid, GID: gid, Getenv: mapEnv(map[string]string{"HOME": "/nonexistent"})}
+			env, cleanup, err := ApplyHome(in, tc.plan)
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (err == nil) {
+				t.Fatalf("ApplyHome error = %v, want %v", err, tc.wantErr)
+			}
+			if cleanup == nil {
+				t.Fatal("cleanup is nil")
+			}
+			if !slices.Equal(env, tc.wantEnv) {
+				t.Errorf("env = %q\nwant  %q", env, tc.wantEnv)
+			}
+			cleanup()
+			for _, p := range tc.wantRemoved {
+				if _, err := os.Lstat(filepath.Join(root, p)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s still there after cleanup (%v)", p, err)
+				}
+			}
+		})
+	}
+}
+
+func removeFile(rel string) func(t *testing.T, root string) {
+	return func(t *testing.T, root string) { must(t, os.Remove(filepath.Join(root, rel))) }
+}
