@@ -1,0 +1,83 @@
+// Command superviseprog is the launcher as the entrypoint package's
+// real-kernel tests and benchmarks see it: CatchSignals, then Run of the
+// command in its arguments, with Options from SUPERVISE_* variables.
+//
+//	SUPERVISE_SUBREAPER=1    Options.Subreaper
+//	SUPERVISE_GROUP=1        Options.SignalGroup
+//	SUPERVISE_GRACE=DUR      Options.StopGrace
+//	SUPERVISE_DEBUG=1        debug log to stderr
+//	SUPERVISE_OOM_FILE=PATH  Options.OOM reading a counter from PATH
+//	SUPERVISE_SETUP_WAIT=1   print "setup" and wait for a terminating signal instead of running
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jenkins-launcher/launcher/entrypoint"
+)
+
+func main() {
+	sigs := entrypoint.CatchSignals()
+	if os.Getenv("SUPERVISE_SETUP_WAIT") == "1" {
+		ctx := sigs.Context(context.Background())
+		fmt.Println("setup")
+		<-ctx.Done()
+		se, _ := context.Cause(ctx).(*entrypoint.SignalError)
+		if se == nil {
+			os.Exit(entrypoint.ExitInternal)
+		}
+		os.Exit(se.ExitCode())
+	}
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: superviseprog CMD [ARGS...]")
+		os.Exit(entrypoint.ExitConfig)
+	}
+	path, code, err := entrypoint.LookPath(os.Args[1], os.Getenv("PATH"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "superviseprog:", err)
+		os.Exit(code)
+	}
+	cmd := entrypoint.Command{Path: path, Args: os.Args[1:], Env: os.Environ()}
+	os.Exit(entrypoint.Run(cmd, sigs, options()))
+}
+
+func options() entrypoint.Options {
+	opts := entrypoint.Options{
+		Subreaper:   os.Getenv("SUPERVISE_SUBREAPER") == "1",
+		SignalGroup: os.Getenv("SUPERVISE_GROUP") == "1",
+	}
+	if g := os.Getenv("SUPERVISE_GRACE"); g != "" {
+		d, err := time.ParseDuration(g)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "superviseprog: SUPERVISE_GRACE %q: %v\n", g, err)
+			os.Exit(entrypoint.ExitConfig)
+		}
+		opts.StopGrace = d
+	}
+	if os.Getenv("SUPERVISE_DEBUG") == "1" {
+		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	} else {
+		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if file := os.Getenv("SUPERVISE_OOM_FILE"); file != "" {
+		opts.OOM = &entrypoint.OOMWatch{
+			Read: func() (uint64, error) {
+				data, err := os.ReadFile(file)
+				if err != nil {
+					return 0, err
+				}
+				return strconv.ParseUint(strings.TrimSpace(string(data)), 10, 64)
+			},
+			Limit:    "64.0 MiB (test)",
+			JVMFlags: []string{"-Xmx32m"},
+			Advice:   "raise the limit",
+		}
+	}
+	return opts
+}

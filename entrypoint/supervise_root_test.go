@@ -1,0 +1,334 @@
+package entrypoint
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
+	"golang.org/x/sys/unix"
+)
+
+// TestRootSupervise runs the launcher (internal/superviseprog) on the real
+// kernel, as PID 1 of a new PID namespace and as an ordinary process, with
+// internal/testprog as the command: one subtest per behaviour of tini's
+// and dumb-init's suites.
+func TestRootSupervise(t *testing.T) {
+	testutil.RequireRoot(t)
+	if _, err := os.Stat("/usr/bin/unshare"); err != nil {
+		testutil.Unavailable(t, "needs unshare(1)")
+	}
+	p := svBuild(t)
+
+	t.Run("exit-codes-pass-through", func(t *testing.T) { svExitCodes(t, p) })
+	t.Run("signals-reach-command", func(t *testing.T) { svSignalsReach(t, p) })
+	t.Run("orphans-reaped", func(t *testing.T) { svOrphansReaped(t, p) })
+	t.Run("signal-group", func(t *testing.T) { svSignalGroup(t, p) })
+	t.Run("clean-signal-state", func(t *testing.T) { svCleanSignalState(t, p) })
+	t.Run("not-found-not-executable", func(t *testing.T) { svNotFound(t, p) })
+	t.Run("stubborn-group-killed", func(t *testing.T) { svStubbornGroup(t, p) })
+	t.Run("plain-exec-keeps-pid", func(t *testing.T) { svPlainExec(t, p) })
+	t.Run("signal-during-setup", func(t *testing.T) { svSignalDuringSetup(t, p) })
+	t.Run("oom-diagnosis", func(t *testing.T) { svOOMDiagnosis(t, p) })
+}
+
+// Every code 0..255 comes out unchanged, as PID 1; a few also through exec
+// and as subreaper.
+func svExitCodes(t *testing.T, p svPrograms) {
+	for code := 0; code <= 255; code++ {
+		run := svStart(t, svPID1, nil, p.supervise, p.test, "exit", strconv.Itoa(code))
+		if got := run.wait(); got != code {
+			t.Fatalf("pid1: command exit %d: launcher exited %d; stderr:\n%s", code, got, run.stderrText())
+		}
+	}
+	for _, env := range [][]string{nil, {"SUPERVISE_SUBREAPER=1"}} {
+		for _, code := range []int{0, 1, 42, 255} {
+			run := svStart(t, svPlain, env, p.supervise, p.test, "exit", strconv.Itoa(code))
+			if got := run.wait(); got != code {
+				t.Fatalf("plain %v: command exit %d: launcher exited %d; stderr:\n%s", env, code, got, run.stderrText())
+			}
+		}
+	}
+	// A command killed by a signal gives 128+n.
+	run := svStart(t, svPID1, nil, p.supervise, p.test, "kill", "9")
+	if got := run.wait(); got != 137 {
+		t.Fatalf("command killed by SIGKILL: launcher exited %d, want 137", got)
+	}
+}
+
+// A signal sent to the launcher reaches the command, whose death by it
+// gives 128+n.
+func svSignalsReach(t *testing.T, p svPrograms) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH} {
+		want := 128 + int(sig)
+		if sig == syscall.SIGWINCH {
+			want = 0 // its default action is to ignore: the command exits 0
+		}
+		for _, mode := range []svMode{svPID1, svPlain} {
+			t.Run(mode.String()+"/"+unix.SignalName(sig), func(t *testing.T) {
+				run := svStart(t, mode, []string{"SUPERVISE_SUBREAPER=1"}, p.supervise, p.test, "wait-signal")
+				run.expect("ready")
+				run.signal(sig)
+				if got, want := run.expect("got "), fmt.Sprintf("got %d", int(sig)); got != want {
+					t.Fatalf("command reported %q, want %q", got, want)
+				}
+				if got := run.wait(); got != want {
+					t.Fatalf("launcher exited %d, want %d; stderr:\n%s", got, want, run.stderrText())
+				}
+			})
+		}
+	}
+}
+
+// 100 orphans of the command are adopted and reaped: none is left, not
+// even as a zombie, while the command still runs (it checks /proc itself).
+func svOrphansReaped(t *testing.T, p svPrograms) {
+	for _, c := range []struct {
+		name string
+		mode svMode
+		env  []string
+	}{
+		{"pid1", svPID1, nil},
+		{"subreaper", svPlain, []string{"SUPERVISE_SUBREAPER=1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			run := svStart(t, c.mode, c.env, p.supervise, p.test, "orphans", "100", "live")
+			line := run.expect("")
+			if code := run.wait(); code != 0 || !strings.HasPrefix(line, "reaped 100 orphans") {
+				t.Fatalf("command said %q and the launcher exited %d; stderr:\n%s", line, code, run.stderrText())
+			}
+			t.Log(line)
+		})
+	}
+}
+
+// With SignalGroup a SIGTERM reaches a grandchild in the command's group
+// that the command itself would not pass on; without, only the command.
+func svSignalGroup(t *testing.T, p svPrograms) {
+	t.Run("group", func(t *testing.T) {
+		run := svStart(t, svPID1, []string{"SUPERVISE_GROUP=1"}, p.supervise, p.test, "group-parent")
+		svExpectBoth(run, "parent ready", "child ready")
+		run.signal(syscall.SIGTERM)
+		run.expect("child got 15")
+		if code := run.wait(); code != 0 {
+			t.Fatalf("launcher exited %d, want the command's 0; stderr:\n%s", code, run.stderrText())
+		}
+	})
+	t.Run("child-only", func(t *testing.T) {
+		run := svStart(t, svPID1, nil, p.supervise, p.test, "group-parent")
+		svExpectBoth(run, "parent ready", "child ready")
+		run.signal(syscall.SIGTERM)
+		run.expect("parent got 15")
+		for _, line := range run.seen {
+			if strings.HasPrefix(line, "child got") {
+				t.Fatalf("the grandchild got a signal meant for the command only: %q", run.seen)
+			}
+		}
+		run.signal(syscall.SIGINT) // the command's cue to exit
+		if code := run.wait(); code != 0 {
+			t.Fatalf("launcher exited %d, want the command's 0; stderr:\n%s", code, run.stderrText())
+		}
+	})
+}
+
+func svExpectBoth(run *svRun, a, b string) {
+	run.t.Helper()
+	first := run.expect("")
+	for first != a && first != b {
+		first = run.expect("")
+	}
+	other := a
+	if first == a {
+		other = b
+	}
+	run.expect(other)
+}
+
+// The command starts with no ignored and no blocked signal although the
+// launcher was started with some of each.
+func svCleanSignalState(t *testing.T, p svPrograms) {
+	// The control: the wrapper does leave ignored and blocked signals.
+	control := svStart(t, svPlain, nil, p.test, "with-blocked", p.test, "status")
+	control.wait()
+	if lines := control.rest(); svStatusZero(lines, "self SigIgn") || svStatusZero(lines, "self SigBlk") {
+		t.Fatalf("control: with-blocked left no ignored or no blocked signal: %q", lines)
+	}
+
+	for _, c := range []struct {
+		name string
+		mode svMode
+		env  []string
+	}{
+		{"pid1", svPID1, nil},
+		{"subreaper", svPlain, []string{"SUPERVISE_SUBREAPER=1"}},
+		{"exec", svPlain, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			run := svStart(t, c.mode, c.env, p.test, "with-blocked", p.supervise, p.test, "status")
+			if code := run.wait(); code != 0 {
+				t.Fatalf("launcher exited %d; stderr:\n%s", code, run.stderrText())
+			}
+			lines := run.rest()
+			for _, key := range []string{"self SigIgn", "self SigBlk"} {
+				if !svStatusZero(lines, key) {
+					t.Errorf("%s not clean: %q", key, lines)
+				}
+			}
+		})
+	}
+}
+
+func svStatusZero(lines []string, key string) bool {
+	for _, line := range lines {
+		if strings.HasPrefix(line, key+":") {
+			return svMaskZero(line)
+		}
+	}
+	return false
+}
+
+func svMaskZero(line string) bool {
+	f := strings.Fields(line)
+	n, err := strconv.ParseUint(f[len(f)-1], 16, 64)
+	return err == nil && n == 0
+}
+
+// 127 and 126 as a shell gives them, from LookPath and from the start.
+func svNotFound(t *testing.T, p svPrograms) {
+	dir := t.TempDir()
+	plain := dir + "/plain"
+	if err := os.WriteFile(plain, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		arg  string
+		want int
+	}{
+		{"missing", dir + "/missing", ExitNotFound},
+		{"missing-in-path", "no-such-command-here", ExitNotFound},
+		{"not-executable", plain, ExitNotExecutable},
+		{"directory", dir, ExitNotExecutable},
+	} {
+		for _, mode := range []svMode{svPID1, svPlain} {
+			run := svStart(t, mode, nil, p.supervise, c.arg)
+			if got := run.wait(); got != c.want {
+				t.Errorf("%s/%s: launcher exited %d, want %d; stderr:\n%s", c.name, mode, got, c.want, run.stderrText())
+			}
+		}
+	}
+}
+
+// When the command exits, a group member that ignores SIGTERM gets SIGKILL
+// after the grace period, and the command's code is returned.
+func svStubbornGroup(t *testing.T, p svPrograms) {
+	const grace = 300 * time.Millisecond
+	for _, c := range []struct {
+		name string
+		mode svMode
+		env  []string
+	}{
+		{"pid1", svPID1, []string{"SUPERVISE_GRACE=" + grace.String()}},
+		{"subreaper", svPlain, []string{"SUPERVISE_GRACE=" + grace.String(), "SUPERVISE_SUBREAPER=1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			run := svStart(t, c.mode, c.env, p.supervise, p.test, "leave-stubborn", "3")
+			stubborn, err := strconv.Atoi(strings.TrimPrefix(run.expect("stubborn "), "stubborn "))
+			if err != nil {
+				t.Fatal(err)
+			}
+			exited := time.Now()
+			code := run.wait()
+			waited := time.Since(exited)
+			if code != 3 {
+				t.Fatalf("launcher exited %d, want the command's 3; stderr:\n%s", code, run.stderrText())
+			}
+			if waited < grace*8/10 {
+				t.Errorf("launcher returned %v after the command, before the %v grace", waited, grace)
+			}
+			if !strings.Contains(run.stderrText(), "SIGKILL") {
+				t.Errorf("no SIGKILL logged; stderr:\n%s", run.stderrText())
+			}
+			if c.mode == svPlain {
+				if err := syscall.Kill(stubborn, 0); err != syscall.ESRCH {
+					_ = syscall.Kill(stubborn, syscall.SIGKILL)
+					t.Errorf("stubborn process %d still exists after the launcher returned (kill: %v)", stubborn, err)
+				}
+			}
+		})
+	}
+}
+
+// Not PID 1 and not a subreaper: the launcher becomes the command.
+func svPlainExec(t *testing.T, p svPrograms) {
+	run := svStart(t, svPlain, nil, p.supervise, p.test, "pid")
+	line := run.expect("")
+	if code := run.wait(); code != 0 {
+		t.Fatalf("launcher exited %d; stderr:\n%s", code, run.stderrText())
+	}
+	if want := strconv.Itoa(run.cmd.Process.Pid); line != want {
+		t.Fatalf("command ran as pid %s, launcher was %s: not an exec", line, want)
+	}
+}
+
+// A terminating signal during set-up ends the launcher with 128+n, also as
+// PID 1, where the kernel would otherwise drop it; SIGWINCH does not.
+func svSignalDuringSetup(t *testing.T, p svPrograms) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGUSR1} {
+		for _, mode := range []svMode{svPID1, svPlain} {
+			t.Run(mode.String()+"/"+unix.SignalName(sig), func(t *testing.T) {
+				run := svStart(t, mode, []string{"SUPERVISE_SETUP_WAIT=1"}, p.supervise)
+				run.expect("setup")
+				run.signal(syscall.SIGWINCH)
+				sent := time.Now()
+				run.signal(sig)
+				code := run.wait()
+				if want := 128 + int(sig); code != want {
+					t.Fatalf("launcher exited %d, want %d; stderr:\n%s", code, want, run.stderrText())
+				}
+				if took := time.Since(sent); took > 2*time.Second {
+					t.Errorf("launcher took %v to end after %v", took, sig)
+				}
+			})
+		}
+	}
+}
+
+// A SIGKILL while the oom_kill counter rose is explained in one error line;
+// a SIGKILL alone is not.
+func svOOMDiagnosis(t *testing.T, p svPrograms) {
+	for _, c := range []struct {
+		name    string
+		bump    bool
+		explain bool
+	}{
+		{"counter-rose", true, true},
+		{"plain-sigkill", false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			counter := t.TempDir() + "/oom_kill"
+			if err := os.WriteFile(counter, []byte("0\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			argv := []string{p.supervise, p.test, "kill", "9"}
+			if c.bump {
+				argv = []string{p.supervise, p.test, "bump-and-die", counter}
+			}
+			run := svStart(t, svPID1, []string{"SUPERVISE_OOM_FILE=" + counter}, argv...)
+			if code := run.wait(); code != 137 {
+				t.Fatalf("launcher exited %d, want 137", code)
+			}
+			n := strings.Count(run.stderrText(), "killed by the kernel OOM killer")
+			if want := map[bool]int{true: 1, false: 0}[c.explain]; n != want {
+				t.Fatalf("%d OOM lines, want %d; stderr:\n%s", n, want, run.stderrText())
+			}
+			if c.explain && !strings.Contains(run.stderrText(), "-Xmx32m") {
+				t.Errorf("OOM line lacks the JVM flags; stderr:\n%s", run.stderrText())
+			}
+		})
+	}
+}
