@@ -118,6 +118,12 @@ var detectCases = map[string]struct {
 		Cgroup: "v2", MemoryBytes: u64(768 * mib), MemorySource: "/sys/fs/cgroup/memory.max",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
 	}, notes: []string{`group "/../../system.slice/other.service" is not below the mount root "/"`}},
+	"v1-parent-limit-walk": {want: Limits{
+		Cgroup: "v1", MemoryBytes: u64(768 * mib), MemorySource: v1Mem + "/jenkins/memory.limit_in_bytes",
+		SwapBytes: u64(256 * mib), SwapSource: v1Mem + "/jenkins/memory.memsw.limit_in_bytes minus the memory limit",
+		CPUs: f64(0.75), CPUsSource: "/sys/fs/cgroup/cpu/jenkins/cpu.cfs_quota_us",
+		HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/jenkins/agent-7/memory.oom_control",
+	}},
 	"zero-period": {want: Limits{
 		Cgroup: "v1", HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
 	}, warnings: []string{`zero quota or period: "50000" / "0"`}},

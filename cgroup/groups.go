@@ -17,26 +17,29 @@ type procGroups struct {
 // parseCgroupLine parses one proc/self/cgroup line, "ID:CONTROLLERS:PATH",
 // e.g. "4:memory:/docker/abc", "2:cpu,cpuacct:/" or "0::/". The path may
 // itself contain colons.
-func parseCgroupLine(line []byte) (id, controllers, groupPath string, err error) {
-	idb, rest, ok := bytes.Cut(line, []byte{':'})
+// The results are slices of line.
+func parseCgroupLine(line []byte) (id, controllers, groupPath []byte, err error) {
+	id, rest, ok := bytes.Cut(line, []byte{':'})
 	if !ok {
-		return "", "", "", fmt.Errorf("want \"ID:CONTROLLERS:PATH\", got %q", line)
+		return nil, nil, nil, fmt.Errorf("want \"ID:CONTROLLERS:PATH\", got %q", line)
 	}
-	ctl, p, ok := bytes.Cut(rest, []byte{':'})
+	controllers, groupPath, ok = bytes.Cut(rest, []byte{':'})
 	if !ok {
-		return "", "", "", fmt.Errorf("want \"ID:CONTROLLERS:PATH\", got %q", line)
+		return nil, nil, nil, fmt.Errorf("want \"ID:CONTROLLERS:PATH\", got %q", line)
 	}
-	if _, err := parseUint(idb); err != nil {
-		return "", "", "", fmt.Errorf("hierarchy ID in %q: %w", line, err)
+	if _, err := parseUint(id); err != nil {
+		return nil, nil, nil, fmt.Errorf("hierarchy ID in %q: %w", line, err)
 	}
-	if len(p) == 0 || p[0] != '/' {
-		return "", "", "", fmt.Errorf("group path must be absolute in %q", line)
+	if len(groupPath) == 0 || groupPath[0] != '/' {
+		return nil, nil, nil, fmt.Errorf("group path must be absolute in %q", line)
 	}
-	return string(idb), string(ctl), string(p), nil
+	return id, controllers, groupPath, nil
 }
 
-// readProcGroups reads proc/self/cgroup, keeping the first error.
-func readProcGroups(f *files) (procGroups, error) {
+// readProcGroups reads proc/self/cgroup, keeping the first error. It stops
+// once it has what the mode needs: the "0::" line for v2, the memory, cpu
+// and cpuset lines for v1.
+func readProcGroups(f *files, v2 bool) (procGroups, error) {
 	const file = "/proc/self/cgroup"
 	var g procGroups
 	var bad error
@@ -51,21 +54,24 @@ func readProcGroups(f *files) (procGroups, error) {
 			}
 			return false
 		}
-		if id == "0" && ctl == "" {
-			g.unified = p
+		if string(id) == "0" && len(ctl) == 0 {
+			g.unified = string(p)
+			return v2
+		}
+		if v2 {
 			return false
 		}
-		for c := range strings.SplitSeq(ctl, ",") {
-			switch c {
+		for c := range bytes.SplitSeq(ctl, []byte{','}) {
+			switch string(c) {
 			case "memory":
-				g.memory = p
+				g.memory = string(p)
 			case "cpu":
-				g.cpu = p
+				g.cpu = string(p)
 			case "cpuset":
-				g.cpuset = p
+				g.cpuset = string(p)
 			}
 		}
-		return false
+		return g.memory != "" && g.cpu != "" && g.cpuset != ""
 	})
 	if err != nil {
 		return procGroups{}, err

@@ -37,7 +37,7 @@ func Detect(root string) (Limits, []error) {
 		d.note("no cgroup file system is mounted: memory and CPU limits are unknown")
 		return d.lim, d.warnings
 	}
-	pg, err := readProcGroups(d.f)
+	pg, err := readProcGroups(d.f, d.lim.Cgroup == "v2")
 	d.warn(err)
 	if d.lim.Cgroup == "v1" {
 		d.detectV1(ms, pg)

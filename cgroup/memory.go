@@ -47,28 +47,26 @@ func (d *detection) belowHost(v uint64) bool {
 
 func (d *detection) memoryV1(dir, point string) {
 	var mem, memsw minimum
-	swapAccounting := true
-	ancestors(dir, point, func(p string, leaf bool) bool {
-		file := p + "/memory.limit_in_bytes"
-		if v, ok, _ := d.readLimit(file, leaf, parseV1Limit); ok && d.belowHost(v) {
-			mem.offer(v, file)
-		}
-		if swapAccounting {
-			// Without swap accounting (swapaccount=0) no memsw file exists.
-			file := p + "/memory.memsw.limit_in_bytes"
-			v, ok, present := d.readLimit(file, false, parseV1Limit)
-			swapAccounting = present
-			if ok {
-				memsw.offer(v, file)
-			}
-		}
-		return false
-	})
+	file := dir + "/memory.limit_in_bytes"
+	if v, ok, _ := d.readLimit(file, true, parseV1Limit); ok && d.belowHost(v) {
+		mem.offer(v, file)
+	}
+	// Without swap accounting (swapaccount=0) no memsw file exists.
+	swFile := dir + "/memory.memsw.limit_in_bytes"
+	if v, ok, _ := d.readLimit(swFile, false, parseV1Limit); ok {
+		memsw.offer(v, swFile)
+	}
 	ownVisible := mem.ok
-	// hierarchical_* covers every ancestor, including those above the
-	// mount root that the process cannot see (an ECS task, a pod).
+
+	// hierarchical_* is the kernel's own minimum over every ancestor that
+	// applies (it honours use_hierarchy), including those above the mount
+	// root that the process cannot see: an ECS task, a pod. Walking the
+	// visible ancestors is only the fallback when it is missing.
 	stat := dir + "/memory.stat"
-	hMem, hSw := d.hierarchicalV1(stat)
+	hMem, hSw, found := d.hierarchicalV1(stat)
+	if !found {
+		d.ancestorsV1(dir, point, &mem, &memsw)
+	}
 	if hMem.ok && d.belowHost(hMem.v) && (!mem.ok || hMem.v < mem.v) {
 		mem = minimum{hMem.v, stat + " hierarchical_memory_limit", true}
 		if !ownVisible {
@@ -90,14 +88,33 @@ func (d *detection) memoryV1(dir, point string) {
 	d.lim.OOMKillFile = dir + "/memory.oom_control"
 }
 
+// ancestorsV1 offers the limits of the visible ancestors of dir.
+func (d *detection) ancestorsV1(dir, point string, mem, memsw *minimum) {
+	ancestors(dir, point, func(p string, leaf bool) bool {
+		if leaf {
+			return false
+		}
+		file := p + "/memory.limit_in_bytes"
+		if v, ok, _ := d.readLimit(file, false, parseV1Limit); ok && d.belowHost(v) {
+			mem.offer(v, file)
+		}
+		file = p + "/memory.memsw.limit_in_bytes"
+		if v, ok, _ := d.readLimit(file, false, parseV1Limit); ok {
+			memsw.offer(v, file)
+		}
+		return false
+	})
+}
+
 // hierarchicalV1 reads the two hierarchical limits from memory.stat. They
 // come right after the group's own counters, so the scan stops at the
-// first total_* line.
-func (d *detection) hierarchicalV1(file string) (mem, memsw minimum) {
+// first total_* line. found reports a readable hierarchical_memory_limit.
+func (d *detection) hierarchicalV1(file string) (mem, memsw minimum, found bool) {
 	var bad error
 	err := d.f.lines(file, func(line []byte) bool {
 		var dst *minimum
 		val, ok := field(line, "hierarchical_memory_limit")
+		isMem := ok
 		if ok {
 			dst = &mem
 		} else if val, ok = field(line, "hierarchical_memsw_limit"); ok {
@@ -109,6 +126,7 @@ func (d *detection) hierarchicalV1(file string) (mem, memsw minimum) {
 		if err != nil && bad == nil {
 			bad = fmt.Errorf("%s: line %q: %w", file, line, err)
 		}
+		found = found || (isMem && err == nil)
 		if limited {
 			dst.offer(v, file)
 		}
@@ -118,7 +136,7 @@ func (d *detection) hierarchicalV1(file string) (mem, memsw minimum) {
 		d.warn(err)
 	}
 	d.warn(bad)
-	return mem, memsw
+	return mem, memsw, found
 }
 
 func (d *detection) memoryV2(dir, point string) {

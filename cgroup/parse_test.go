@@ -188,11 +188,11 @@ func FuzzParseCgroupLine(f *testing.F) {
 	f.Add([]byte("2:cpu,cpuacct:/a:b"))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		_, _, p, err := parseCgroupLine(line)
-		if err == nil && !strings.HasPrefix(p, "/") {
+		if err == nil && p[0] != '/' {
 			t.Errorf("accepted relative path %q", p)
 		}
 		if err == nil {
-			if dir, ok := groupDir(mount{root: "/", point: "/sys/fs/cgroup"}, p); ok && !strings.HasPrefix(dir, "/sys/fs/cgroup") {
+			if dir, ok := groupDir(mount{root: "/", point: "/sys/fs/cgroup"}, string(p)); ok && !strings.HasPrefix(dir, "/sys/fs/cgroup") {
 				t.Errorf("path %q translated outside the mount: %q", p, dir)
 			}
 		}

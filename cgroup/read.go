@@ -10,8 +10,9 @@ import (
 )
 
 // bufSize bounds one read. Every file we read is a one-liner except
-// mountinfo and memory.stat, which are scanned line by line through it.
-const bufSize = 4096
+// mountinfo and memory.stat, which are scanned line by line through it;
+// 8 KiB holds a typical container's whole mountinfo in one read.
+const bufSize = 8192
 
 // files reads process-visible paths (like /proc/self/cgroup) below root
 // through one reusable buffer, so a whole detection costs one allocation for
@@ -59,7 +60,9 @@ func readRetry(fd int, p []byte) (int, error) {
 
 // small returns the content of a one-line control file, without the
 // trailing newline. Content beyond the buffer is dropped: no control file
-// we read this way comes near it.
+// we read this way comes near it. Kernel control files hand over their
+// whole content in one read, so a read ending in a newline is taken as
+// complete; that saves the read that would only return EOF.
 func (f *files) small(path string) ([]byte, error) {
 	fd, err := f.open(path)
 	if err != nil {
@@ -76,6 +79,9 @@ func (f *files) small(path string) ([]byte, error) {
 			break
 		}
 		n += m
+		if f.buf[n-1] == '\n' {
+			break
+		}
 	}
 	return bytes.TrimSpace(f.buf[:n]), nil
 }
