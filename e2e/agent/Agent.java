@@ -154,6 +154,9 @@ public final class Agent {
         } else {
             secretArg = secretForm == null ? "" : secretForm;
         }
+        if ("1".equals(System.getenv("AGENT_PRINT_REPORT"))) {
+            return; // a report of the JVM alone, for `launcher exec -- java -jar`
+        }
         if (name == null || secret == null) {
             throw new IllegalArgumentException("-name and -secret (or SECRET NAME) are required");
         }
@@ -263,7 +266,7 @@ public final class Agent {
         if (withSecret) {
             j.put("secret", secret);
         }
-        j.put("secret_in_env", env.containsValue(secret));
+        j.put("secret_in_env", secret != null && env.containsValue(secret));
         j.put("options", masked(new ArrayList<>(options.keySet())));
         j.put("flags", flags);
         j.put("ignored", masked(ignored));
