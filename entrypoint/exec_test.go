@@ -1,0 +1,133 @@
+package entrypoint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestLookPath resolves "tool" against PATH=bin1:bin2 of each fixture under
+// testdata/supervise/lookpath, or the fixture's bin1/tool when the case
+// uses a name with a slash.
+func TestLookPath(t *testing.T) {
+	cases := []struct {
+		fixture  string
+		slash    bool   // look up FIXTURE/bin1/tool instead of "tool"
+		wantDir  string // where the found tool is, "" on failure
+		wantCode int
+	}{
+		{"found", false, "bin1", 0},
+		{"second-dir", false, "bin2", 0},
+		{"not-executable", false, "", ExitNotExecutable},
+		{"denied-then-found", false, "bin2", 0},
+		{"directory", false, "", ExitNotExecutable},
+		{"missing", false, "", ExitNotFound},
+		{"slash-name", true, "bin1", 0},
+		{"slash-missing", true, "", ExitNotFound},
+	}
+	for _, c := range cases {
+		t.Run(c.fixture, func(t *testing.T) {
+			root := filepath.Join("testdata", "supervise", "lookpath", c.fixture)
+			name := "tool"
+			if c.slash {
+				name = filepath.Join(root, "bin1", "tool")
+			}
+			pathEnv := filepath.Join(root, "bin1") + ":" + filepath.Join(root, "bin2")
+			path, code, err := LookPath(name, pathEnv)
+			if code != c.wantCode {
+				t.Fatalf("LookPath(%q) code %d (err %v), want %d", name, code, err, c.wantCode)
+			}
+			if c.wantDir == "" {
+				if err == nil || !strings.Contains(err.Error(), "tool") {
+					t.Fatalf("LookPath(%q) error %v does not name the command", name, err)
+				}
+				return
+			}
+			if want := filepath.Join(root, c.wantDir, "tool"); err != nil || path != want {
+				t.Fatalf("LookPath(%q) = %q, %v; want %q", name, path, err, want)
+			}
+		})
+	}
+}
+
+// An empty PATH entry is the current directory, as in a shell.
+func TestLookPathEmptyEntryIsCurrentDir(t *testing.T) {
+	t.Chdir(filepath.Join("testdata", "supervise", "lookpath", "found", "bin1"))
+	path, code, err := LookPath("tool", "/nonexistent:")
+	if err != nil || code != 0 || path != "tool" {
+		t.Fatalf("LookPath = %q, %d, %v; want \"tool\" from the empty entry", path, code, err)
+	}
+	if _, code, _ := LookPath("", "/bin"); code != ExitNotFound {
+		t.Fatalf("empty name: code %d, want %d", code, ExitNotFound)
+	}
+}
+
+func TestStartErrorCode(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{syscall.ENOENT, ExitNotFound},
+		{syscall.ENOTDIR, ExitNotFound},
+		{syscall.EACCES, ExitNotExecutable},
+		{syscall.ENOEXEC, ExitNotExecutable},
+		{syscall.EISDIR, ExitNotExecutable},
+		{&os.PathError{Op: "fork/exec", Path: "/x", Err: syscall.EACCES}, ExitNotExecutable},
+		{syscall.ENOMEM, ExitInternal},
+	} {
+		t.Run(fmt.Sprint(c.err), func(t *testing.T) {
+			if got := startErrorCode(c.err); got != c.want {
+				t.Fatalf("startErrorCode(%v) = %d, want %d", c.err, got, c.want)
+			}
+		})
+	}
+}
+
+// Starting a command that cannot run gives the shell's code without
+// touching the process: Supervise and Exec both fail before anything stays.
+func TestStartFailureCodes(t *testing.T) {
+	dir := filepath.Join("testdata", "supervise", "lookpath")
+	for _, c := range []struct {
+		name string
+		path string
+		want int
+	}{
+		{"missing", filepath.Join(dir, "missing", "bin1", "tool"), ExitNotFound},
+		{"not-executable", filepath.Join(dir, "not-executable", "bin1", "tool"), ExitNotExecutable},
+		{"directory", filepath.Join(dir, "directory", "bin1", "tool"), ExitNotExecutable},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := Command{Path: c.path, Args: []string{"tool"}}
+			sigs := newSignals()
+			go sigs.dispatch()
+			if got := Supervise(cmd, sigs, Options{}); got != c.want {
+				t.Errorf("Supervise = %d, want %d", got, c.want)
+			}
+			sigs = newSignals()
+			go sigs.dispatch()
+			if got := Exec(cmd, sigs, nil); got != c.want {
+				t.Errorf("Exec = %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
+func TestShouldSupervise(t *testing.T) {
+	for _, c := range []struct {
+		pid       int
+		subreaper bool
+		want      bool
+	}{
+		{1, false, true},
+		{1, true, true},
+		{42, true, true},
+		{42, false, false},
+	} {
+		if got := ShouldSupervise(c.pid, c.subreaper); got != c.want {
+			t.Errorf("ShouldSupervise(%d, %v) = %v, want %v", c.pid, c.subreaper, got, c.want)
+		}
+	}
+}

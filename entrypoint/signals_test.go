@@ -1,0 +1,135 @@
+package entrypoint
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestSignalClasses(t *testing.T) {
+	for _, c := range []struct {
+		sig        syscall.Signal
+		terminates bool
+		forwarded  bool
+	}{
+		{syscall.SIGTERM, true, true},
+		{syscall.SIGINT, true, true},
+		{syscall.SIGHUP, true, true},
+		{syscall.SIGQUIT, true, true},
+		{syscall.SIGUSR1, true, true},
+		{syscall.SIGUSR2, true, true},
+		{syscall.SIGALRM, true, true},
+		{syscall.SIGABRT, true, true},
+		{syscall.Signal(34), true, true}, // SIGRTMIN
+		{syscall.Signal(64), true, true}, // SIGRTMAX
+		{syscall.SIGPIPE, false, false},
+		{syscall.SIGWINCH, false, true},
+		{syscall.SIGCONT, false, true},
+		{syscall.SIGTSTP, false, true},
+		{syscall.SIGTTIN, false, true},
+		{syscall.SIGTTOU, false, true},
+		{syscall.SIGCHLD, false, false},
+		{syscall.SIGURG, false, false},
+		{syscall.SIGKILL, true, false},
+	} {
+		t.Run(unix.SignalName(c.sig), func(t *testing.T) {
+			if got := terminates(c.sig); got != c.terminates {
+				t.Errorf("terminates = %v, want %v", got, c.terminates)
+			}
+			if got := forwarded(c.sig); got != c.forwarded {
+				t.Errorf("forwarded = %v, want %v", got, c.forwarded)
+			}
+		})
+	}
+}
+
+func TestCaughtSignals(t *testing.T) {
+	caught := map[syscall.Signal]bool{}
+	for _, s := range caughtSignals() {
+		caught[s] = true
+	}
+	for _, s := range []syscall.Signal{syscall.SIGKILL, syscall.SIGSTOP, syscall.SIGURG, syscall.SIGCHLD} {
+		if caught[s] {
+			t.Errorf("%v is caught on the general channel", s)
+		}
+	}
+	for _, s := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGTSTP, syscall.SIGWINCH, syscall.SIGPIPE, syscall.Signal(64)} {
+		if !caught[s] {
+			t.Errorf("%v is not caught", s)
+		}
+	}
+}
+
+// awaitCause waits for ctx to end and returns its *SignalError.
+func awaitCause(t *testing.T, ctx context.Context) *SignalError {
+	t.Helper()
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("context not cancelled by a terminating signal")
+	}
+	var se *SignalError
+	if !errors.As(context.Cause(ctx), &se) {
+		t.Fatalf("cause %v is not a *SignalError", context.Cause(ctx))
+	}
+	return se
+}
+
+// Non-terminating signals pass; the first terminating one cancels, and
+// contexts made later are cancelled at once.
+func TestSignalsContext(t *testing.T) {
+	s := newSignals()
+	go s.dispatch()
+	ctx := s.Context(context.Background())
+	s.other <- syscall.SIGWINCH
+	s.child <- syscall.SIGCHLD
+	s.other <- syscall.SIGPIPE
+	s.other <- syscall.SIGUSR2
+	s.other <- syscall.SIGTERM
+	se := awaitCause(t, ctx)
+	if se.Signal != syscall.SIGUSR2 || se.ExitCode() != 140 {
+		t.Fatalf("cause %v (exit %d), want SIGUSR2 (140)", se, se.ExitCode())
+	}
+	if late := awaitCause(t, s.Context(context.Background())); late.Signal != syscall.SIGUSR2 {
+		t.Fatalf("later context: cause %v, want SIGUSR2", late)
+	}
+	if got := s.takeOver(); got == nil || got.Signal != syscall.SIGUSR2 {
+		t.Fatalf("takeOver = %v, want SIGUSR2", got)
+	}
+}
+
+// A parent's own end is not a signal; a child context ending does not
+// disturb the Signals.
+func TestSignalsContextParent(t *testing.T) {
+	s := newSignals()
+	go s.dispatch()
+	parent, cancel := context.WithCancel(context.Background())
+	ctx := s.Context(parent)
+	cancel()
+	<-ctx.Done()
+	if errors.As(context.Cause(ctx), new(*SignalError)) {
+		t.Fatalf("cause %v after the parent's cancel", context.Cause(ctx))
+	}
+	if got := s.takeOver(); got != nil {
+		t.Fatalf("takeOver = %v with no signal", got)
+	}
+	// After takeOver the channels are the caller's: nothing consumes them.
+	s.other <- syscall.SIGTERM
+	if got := <-s.other; got != syscall.SIGTERM {
+		t.Fatalf("read %v back, want SIGTERM", got)
+	}
+}
+
+func TestSignalError(t *testing.T) {
+	e := &SignalError{Signal: syscall.SIGTERM}
+	if e.ExitCode() != 143 {
+		t.Errorf("ExitCode = %d, want 143", e.ExitCode())
+	}
+	if msg := e.Error(); msg != "stopped by signal 15 (terminated)" {
+		t.Errorf("Error = %q", msg)
+	}
+}

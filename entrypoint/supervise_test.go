@@ -1,0 +1,94 @@
+package entrypoint
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestExitCode(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status unix.WaitStatus
+		want   int
+	}{
+		{"exit-0", 0, 0},
+		{"exit-3", 3 << 8, 3},
+		{"exit-255", 255 << 8, 255},
+		{"killed-term", unix.WaitStatus(syscall.SIGTERM), 143},
+		{"killed-kill-core", unix.WaitStatus(syscall.SIGKILL) | 0x80, 137},
+		{"stopped", 0x7f | unix.WaitStatus(syscall.SIGSTOP)<<8, ExitInternal},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := exitCode(c.status); got != c.want {
+				t.Fatalf("exitCode(%#x) = %d, want %d", uint32(c.status), got, c.want)
+			}
+		})
+	}
+}
+
+func TestGrace(t *testing.T) {
+	for in, want := range map[time.Duration]time.Duration{0: DefaultStopGrace, -time.Second: DefaultStopGrace, time.Second: time.Second} {
+		if got := grace(in); got != want {
+			t.Errorf("grace(%v) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// counter is a fake oom_kill counter.
+type counter struct {
+	values []uint64
+	err    error
+}
+
+func (c *counter) read() (uint64, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	v := c.values[0]
+	if len(c.values) > 1 {
+		c.values = c.values[1:]
+	}
+	return v, nil
+}
+
+func TestOOMWatch(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		values []uint64
+		err    error
+		want   bool
+	}{
+		{"rose", []uint64{2, 3}, nil, true},
+		{"unchanged", []uint64{2, 2}, nil, false},
+		{"unreadable", nil, errors.New("no memory.oom_control"), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&buf, nil))
+			w := &OOMWatch{Read: (&counter{values: c.values, err: c.err}).read, Limit: "64.0 MiB (fixture)", JVMFlags: []string{"-Xmx48m", "-XX:+UseSerialGC"}, Advice: "raise it"}
+			before, ok := w.start(logger)
+			got := ok && w.diagnose(before, logger)
+			if got != c.want {
+				t.Fatalf("diagnosed %v, want %v; log:\n%s", got, c.want, buf.String())
+			}
+			lines := strings.Count(buf.String(), "OOM killer")
+			if (lines == 1) != c.want || lines > 1 {
+				t.Fatalf("%d OOM lines; log:\n%s", lines, buf.String())
+			}
+			if c.want && !strings.Contains(buf.String(), "-Xmx48m -XX:+UseSerialGC") {
+				t.Fatalf("log lacks the flags:\n%s", buf.String())
+			}
+		})
+	}
+	var nilWatch *OOMWatch
+	if _, ok := nilWatch.start(slog.New(slog.DiscardHandler)); ok {
+		t.Fatal("a nil OOMWatch is on")
+	}
+}
