@@ -1,0 +1,231 @@
+package cgroup
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
+)
+
+// The real-kernel tests re-run this test binary as a helper child that
+// first moves itself into the cgroups named in joinEnv, then acts.
+const (
+	helperEnv = "LAUNCHER_CGROUP_TEST_HELPER" // "detect" or "oom"
+	joinEnv   = "LAUNCHER_CGROUP_TEST_JOIN"   // cgroup.procs files, newline-separated
+)
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		os.Exit(runHelper(mode))
+	}
+	os.Exit(m.Run())
+}
+
+func runHelper(mode string) int {
+	for _, procs := range strings.Split(os.Getenv(joinEnv), "\n") {
+		if err := os.WriteFile(procs, []byte(strconv.Itoa(os.Getpid())), 0); err != nil {
+			fmt.Fprintln(os.Stderr, "join:", err)
+			return 2
+		}
+	}
+	lim, warns := Detect("/")
+	for _, w := range warns {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(lim); err != nil {
+		return 2
+	}
+	if mode != "oom" {
+		return 0
+	}
+	// Touch every page so the memory is charged, well past the limit.
+	var keep [][]byte
+	for range 64 {
+		b := make([]byte, 8<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		keep = append(keep, b)
+	}
+	fmt.Fprintln(os.Stderr, "allocated", len(keep)*8, "MiB without being killed")
+	return 3
+}
+
+// v1Hierarchy is where a real v1 controller of the test process lives.
+type v1Hierarchy struct{ dir string } // the test process's own group
+
+func realV1(t *testing.T, controller string) v1Hierarchy {
+	t.Helper()
+	f := newFiles("/")
+	ms, err := readMounts(f)
+	if err != nil || ms.mode() != "v1" {
+		testutil.Unavailable(t, fmt.Sprintf("needs cgroup v1 (mode %q, %v)", ms.mode(), err))
+	}
+	pg, err := readProcGroups(f, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := map[string]string{"memory": pg.memory, "cpu": pg.cpu}[controller]
+	m, ok := ms.v1For(controller, path)
+	if !ok {
+		testutil.Unavailable(t, "no v1 "+controller+" hierarchy mounted")
+	}
+	dir, ok := groupDir(m, path)
+	if !ok {
+		t.Fatalf("cannot locate own %s group %q below %+v", controller, path, m)
+	}
+	return v1Hierarchy{dir: dir}
+}
+
+// mkgroup creates a group below parent and removes it when the test ends.
+// It is created inside the test's own group, not at the root, since the
+// test may itself run in a limited group.
+func mkgroup(t *testing.T, parent, name string, settings ...string) string {
+	t.Helper()
+	dir := filepath.Join(parent, name)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rmgroup(t, dir) })
+	for i := 0; i+1 < len(settings); i += 2 {
+		file := filepath.Join(dir, settings[i])
+		if err := os.WriteFile(file, []byte(settings[i+1]), 0); err != nil {
+			t.Fatalf("writing %q to %s: %v", settings[i+1], file, err)
+		}
+	}
+	return dir
+}
+
+// rmgroup removes an empty group. A group whose last task just exited can
+// stay busy for a moment while the kernel releases it; there is no event
+// for that, so poll with a deadline.
+func rmgroup(t *testing.T, dir string) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := syscall.Rmdir(dir)
+		if err == nil || errors.Is(err, syscall.ENOENT) {
+			return
+		}
+		if !errors.Is(err, syscall.EBUSY) || time.Now().After(deadline) {
+			t.Errorf("removing cgroup %s: %v", dir, err)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// runChild runs the helper in the given groups and returns what its
+// Detect found, its stderr and how it ended.
+func runChild(t *testing.T, mode string, groups ...string) (Limits, string, error) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	procs := make([]string, len(groups))
+	for i, g := range groups {
+		procs[i] = filepath.Join(g, "cgroup.procs")
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperEnv+"="+mode, joinEnv+"="+strings.Join(procs, "\n"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	var lim Limits
+	if err := json.Unmarshal(stdout.Bytes(), &lim); err != nil {
+		t.Fatalf("helper printed %q (%v), stderr %q", stdout.String(), runErr, stderr.String())
+	}
+	return lim, stderr.String(), runErr
+}
+
+func TestRealV1Limits(t *testing.T) {
+	testutil.RequireRoot(t)
+	mem, cpu := realV1(t, "memory"), realV1(t, "cpu")
+	const limit = 300 << 20
+	name := fmt.Sprintf("launcher-test-%d", os.Getpid())
+	memSettings := []string{"memory.limit_in_bytes", strconv.Itoa(limit)}
+	cpuSettings := []string{"cpu.cfs_period_us", "100000", "cpu.cfs_quota_us", "150000"}
+
+	for _, tc := range []struct {
+		name        string
+		limitsAbove bool // limits on a parent group, process in a child group
+	}{
+		{"limits-on-own-group", false},
+		{"limits-on-parent-group", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			memGroup := mkgroup(t, mem.dir, name+"-"+tc.name, memSettings...)
+			cpuGroup := mkgroup(t, cpu.dir, name+"-"+tc.name, cpuSettings...)
+			memLeaf, cpuLeaf := memGroup, cpuGroup
+			if tc.limitsAbove {
+				memLeaf = mkgroup(t, memGroup, "inner")
+				cpuLeaf = mkgroup(t, cpuGroup, "inner")
+			}
+			got, stderr, err := runChild(t, "detect", memLeaf, cpuLeaf)
+			if err != nil || stderr != "" {
+				t.Fatalf("helper: %v, stderr %q", err, stderr)
+			}
+			if got.Cgroup != "v1" {
+				t.Errorf("Cgroup = %q, want v1", got.Cgroup)
+			}
+			if got.MemoryBytes == nil || *got.MemoryBytes != limit {
+				t.Errorf("MemoryBytes = %v, want %d (source %q)", got.MemoryBytes, limit, got.MemorySource)
+			}
+			if !strings.HasPrefix(got.MemorySource, memLeaf+"/") {
+				t.Errorf("MemorySource = %q, want a file of %s", got.MemorySource, memLeaf)
+			}
+			if got.CPUs == nil || *got.CPUs != 1.5 {
+				t.Errorf("CPUs = %v, want 1.5", got.CPUs)
+			}
+			if want := cpuGroup + "/cpu.cfs_quota_us"; got.CPUsSource != want {
+				t.Errorf("CPUsSource = %q, want %q", got.CPUsSource, want)
+			}
+			if want := memLeaf + "/memory.oom_control"; got.OOMKillFile != want {
+				t.Errorf("OOMKillFile = %q, want %q", got.OOMKillFile, want)
+			}
+		})
+	}
+}
+
+func TestRealReadOOMKills(t *testing.T) {
+	testutil.RequireRoot(t)
+	mem := realV1(t, "memory")
+	const limit = "20971520" // 20 MiB
+	settings := []string{"memory.limit_in_bytes", limit}
+	if _, err := os.Stat(filepath.Join(mem.dir, "memory.memsw.limit_in_bytes")); err == nil {
+		// Without this the child would swap instead of being killed.
+		settings = append(settings, "memory.memsw.limit_in_bytes", limit)
+	}
+	group := mkgroup(t, mem.dir, fmt.Sprintf("launcher-test-%d-oom", os.Getpid()), settings...)
+	counter := group + "/memory.oom_control"
+	before, err := ReadOOMKills("/", counter)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	got, stderr, runErr := runChild(t, "oom", group)
+	var exit *exec.ExitError
+	if !errors.As(runErr, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("helper ended with %v (stderr %q), want it OOM-killed", runErr, stderr)
+	}
+	if got.OOMKillFile != counter {
+		t.Errorf("OOMKillFile = %q, want %q", got.OOMKillFile, counter)
+	}
+	after, err := ReadOOMKills("/", got.OOMKillFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after <= before {
+		t.Errorf("oom_kill counter %d -> %d, want it to rise", before, after)
+	}
+}
