@@ -1,0 +1,180 @@
+package jnlp
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// buildJar returns a zip with the given manifest, like a jar from the
+// controller.
+func buildJar(t testing.TB, manifest string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"META-INF/MANIFEST.MF":           manifest,
+		"hudson/remoting/Launcher.class": strings.Repeat("\xca\xfe\xba\xbe", 4096),
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+const goodManifest = "Manifest-Version: 1.0\r\nMain-Class: hudson.remoting.Launcher\r\nVersion: 3309.v27b_9314fd1a_4\r\n"
+
+// jarServer serves body at /jnlpJars/agent.jar after `failures` 503s.
+func jarServer(t *testing.T, body []byte, failures int32) (*httptest.Server, *atomic.Int32) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/jnlpJars/agent.jar" {
+			http.NotFound(w, r)
+			return
+		}
+		if hits.Add(1) <= failures {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/java-archive")
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// onlyJar fails unless dir holds exactly agent.jar (no temporary files).
+func onlyFiles(t *testing.T, dir string, want ...string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%s holds %q, want %q", dir, got, want)
+	}
+}
+
+func TestEnsureJar(t *testing.T) {
+	good := buildJar(t, goodManifest)
+	present := filepath.Join(t.TempDir(), "agent.jar")
+	if err := os.WriteFile(present, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		body       []byte
+		failures   int32
+		path       string
+		download   string
+		direct     bool
+		wantSource string
+		wantHits   int32
+		wantErr    string
+	}{
+		{"auto-image", good, 0, present, "auto", false, "image", 0, ""},
+		{"auto-missing-downloads", good, 0, "/nonexistent/agent.jar", "", false, "download", 1, ""},
+		{"always-downloads", good, 0, present, "always", false, "download", 1, ""},
+		{"retries-503", good, 2, "/nonexistent/agent.jar", "auto", false, "download", 3, ""},
+		{"never-present", good, 0, present, "never", false, "image", 0, ""},
+		{"never-missing", good, 0, "/nonexistent/agent.jar", "never", false, "", 0, "LAUNCHER_AGENT_DOWNLOAD=never"},
+		{"garbage", []byte("<html>Please sign in</html>"), 0, "/nonexistent/agent.jar", "auto", false, "", 1, "not a jar"},
+		{"no-main-class", buildJar(t, "Manifest-Version: 1.0\r\n"), 0, "/nonexistent/agent.jar", "auto", false, "", 1, "no Main-Class"},
+		{"direct-missing", good, 0, "/nonexistent/agent.jar", "auto", true, "", 0, "no controller URL to download it from"},
+		{"bad-mode", good, 0, present, "sometimes", false, "", 0, `LAUNCHER_AGENT_DOWNLOAD="sometimes"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, hits := jarServer(t, tc.body, tc.failures)
+			cache := filepath.Join(t.TempDir(), "cache")
+			a := tcpAgent(srv.URL + "/")
+			if tc.direct {
+				a = Agent{Mode: ModeDirect, Direct: "127.0.0.1:1"}
+			}
+			rec := &recorder{}
+			path, source, err := EnsureJar(context.Background(), a, JarOptions{
+				Path: tc.path, Download: tc.download, CacheDir: cache, Logger: rec.logger(), MinWait: time.Millisecond,
+			})
+			if hits.Load() != tc.wantHits {
+				t.Errorf("%d requests, want %d", hits.Load(), tc.wantHits)
+			}
+			if tc.wantErr != "" {
+				var je *JarError
+				if !errors.As(err, &je) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want *JarError with %q", err, tc.wantErr)
+				}
+				onlyFiles(t, cache)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if source != tc.wantSource {
+				t.Errorf("source %q, want %q", source, tc.wantSource)
+			}
+			if source == "image" {
+				if path != tc.path {
+					t.Errorf("path %q, want %q", path, tc.path)
+				}
+				return
+			}
+			if path != filepath.Join(cache, "agent.jar") {
+				t.Errorf("path %q", path)
+			}
+			got, err := os.ReadFile(path)
+			if err != nil || !bytes.Equal(got, good) {
+				t.Errorf("downloaded jar differs (%d bytes, %v)", len(got), err)
+			}
+			onlyFiles(t, cache, "agent.jar")
+			logs := rec.find("agent.jar downloaded")
+			if len(logs) != 1 || logs[0].attrs["bytes"] == "" || logs[0].attrs["url"] != srv.URL+"/jnlpJars/agent.jar" || logs[0].attrs["duration"] == "" {
+				t.Errorf("download log %v", logs)
+			}
+		})
+	}
+}
+
+// TestEnsureJarCancelled: a signal mid-download returns the cause promptly
+// and leaves no temporary file.
+func TestEnsureJarCancelled(t *testing.T) {
+	errSignal := errors.New("SIGTERM")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var cancelledAt atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1048576")
+		w.Write(make([]byte, 64<<10))
+		w.(http.Flusher).Flush()
+		cancelledAt.Store(time.Now().UnixNano())
+		cancel(errSignal)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	cache := t.TempDir()
+	_, _, err := EnsureJar(ctx, tcpAgent(srv.URL), JarOptions{Path: "/nonexistent/agent.jar", CacheDir: cache})
+	checkPrompt(t, err, errSignal, cancelledAt.Load())
+	var je *JarError
+	if errors.As(err, &je) {
+		t.Errorf("a cancellation is not a missing jar: %v", err)
+	}
+	onlyFiles(t, cache)
+}
