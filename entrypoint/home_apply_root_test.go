@@ -17,8 +17,8 @@ import (
 	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
-// progOutcome mirrors the JSON line printed by internal/identityprog.
-type progOutcome struct {
+// idOutcome mirrors the JSON line printed by internal/identityprog.
+type idOutcome struct {
 	Plan       HomePlan `json:"plan"`
 	PlanError  string   `json:"plan_error"`
 	Env        []string `json:"env"`
@@ -27,19 +27,19 @@ type progOutcome struct {
 
 // TestRootApplyHome runs every identity scenario for real: the fixture gets
 // real modes and owners, and identityprog runs PlanHome and ApplyHome under
-// the scenario's uid through setpriv. The plan must match the one the
+// the scenario's uid through setpriv. The plan idMust match the one the
 // injected access check gave in TestPlanHome.
 func TestRootApplyHome(t *testing.T) {
 	testutil.RequireRoot(t)
-	prog := buildIdentityProg(t)
+	prog := idBuildProg(t)
 	for _, tc := range identityCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			root := worldDir(t)
-			copyFixture(t, tc.name, root)
-			prepareReal(t, root, tc)
-			passwdBefore := mustRead(t, filepath.Join(root, "etc/passwd"))
+			root := idWorldDir(t)
+			idCopyFixture(t, tc.name, root)
+			idPrepareReal(t, root, tc)
+			passwdBefore := idRead(t, filepath.Join(root, "etc/passwd"))
 
-			out := runAs(t, tc.uid, tc.gid, envList(tc.env), prog, "-root", root)
+			out := idRunAs(t, tc.uid, tc.gid, idEnvList(tc.env), prog, "-root", root)
 			if out.Plan != tc.want {
 				t.Errorf("plan =\n %+v\nwant\n %+v", out.Plan, tc.want)
 			}
@@ -55,24 +55,24 @@ func TestRootApplyHome(t *testing.T) {
 			if !slices.Equal(out.Env, tc.wantEnv) {
 				t.Errorf("env = %q, want %q", out.Env, tc.wantEnv)
 			}
-			checkApplied(t, root, tc, passwdBefore)
+			idCheckApplied(t, root, tc, passwdBefore)
 		})
 	}
 }
 
-// checkApplied verifies the disk after ApplyHome against the plan.
-func checkApplied(t *testing.T, root string, tc identityCase, passwdBefore []byte) {
+// idCheckApplied verifies the disk after ApplyHome against the plan.
+func idCheckApplied(t *testing.T, root string, tc identityCase, passwdBefore []byte) {
 	t.Helper()
 	p := tc.want
 	if p.Action == HomeCreate || p.Action == HomeReuse {
-		assertPrivateDir(t, filepath.Join(root, p.Path), tc.uid)
+		idAssertPrivateDir(t, filepath.Join(root, p.Path), tc.uid)
 	}
 	line := fmt.Sprintf("%s:x:%d:%d:launcher:%s:/bin/sh\n", p.User, p.UID, p.GID, p.Path)
 	wantPasswd := passwdBefore
 	if p.Passwd == PasswdAppend {
 		wantPasswd = appendLine(slices.Clone(passwdBefore), line)
 	}
-	if got := mustRead(t, filepath.Join(root, "etc/passwd")); !bytes.Equal(got, wantPasswd) {
+	if got := idRead(t, filepath.Join(root, "etc/passwd")); !bytes.Equal(got, wantPasswd) {
 		t.Errorf("etc/passwd =\n%s\nwant\n%s", got, wantPasswd)
 	}
 	if p.Passwd == PasswdAppend {
@@ -85,16 +85,16 @@ func checkApplied(t *testing.T, root string, tc identityCase, passwdBefore []byt
 		return
 	}
 	dir := filepath.Join(root, p.Path, nssDirName)
-	assertPrivateDir(t, dir, tc.uid)
-	if got := mustRead(t, filepath.Join(dir, "passwd")); !bytes.Equal(got, appendLine(slices.Clone(passwdBefore), line)) {
+	idAssertPrivateDir(t, dir, tc.uid)
+	if got := idRead(t, filepath.Join(dir, "passwd")); !bytes.Equal(got, appendLine(slices.Clone(passwdBefore), line)) {
 		t.Errorf("nss_wrapper passwd =\n%s", got)
 	}
-	if group := mustRead(t, filepath.Join(dir, "group")); !hasGID(group, p.GID) {
+	if group := idRead(t, filepath.Join(dir, "group")); !hasGID(group, p.GID) {
 		t.Errorf("nss_wrapper group has no gid %d:\n%s", p.GID, group)
 	}
 }
 
-func assertPrivateDir(t *testing.T, path string, uid int) {
+func idAssertPrivateDir(t *testing.T, path string, uid int) {
 	t.Helper()
 	fi, err := os.Lstat(path)
 	if err != nil {
@@ -106,29 +106,29 @@ func assertPrivateDir(t *testing.T, path string, uid int) {
 	}
 }
 
-// prepareReal turns the fixture's listed intentions into real permissions:
+// idPrepareReal turns the fixture's listed intentions into real permissions:
 // tmp is sticky and world-writable unless read-only, etc/passwd is
 // group-writable for the scenario's gid (as OpenShift images ship it)
 // unless read-only.
-func prepareReal(t *testing.T, root string, tc identityCase) {
+func idPrepareReal(t *testing.T, root string, tc identityCase) {
 	t.Helper()
 	ro := func(p string) bool { return slices.Contains(tc.readOnly, p) }
 	if !ro("tmp") {
-		must(t, os.Chmod(filepath.Join(root, "tmp"), 0o1777))
+		idMust(t, os.Chmod(filepath.Join(root, "tmp"), 0o1777))
 	}
 	passwd := filepath.Join(root, "etc/passwd")
 	if ro("etc/passwd") {
-		must(t, os.Chmod(passwd, 0o644))
+		idMust(t, os.Chmod(passwd, 0o644))
 	} else {
-		must(t, os.Chown(passwd, 0, tc.gid))
-		must(t, os.Chmod(passwd, 0o664))
+		idMust(t, os.Chown(passwd, 0, tc.gid))
+		idMust(t, os.Chmod(passwd, 0o664))
 	}
-	chownAll(t, root, tc.owners)
+	idChown(t, root, tc.owners)
 }
 
-// runAs runs a command as uid:gid with only env (plus PATH), and decodes
+// idRunAs runs a command as uid:gid with only env (plus PATH), and decodes
 // the first line of its output as identityprog's outcome.
-func runAs(t *testing.T, uid, gid int, env []string, argv ...string) progOutcome {
+func idRunAs(t *testing.T, uid, gid int, env []string, argv ...string) idOutcome {
 	t.Helper()
 	args := append([]string{"--reuid", strconv.Itoa(uid), "--regid", strconv.Itoa(gid), "--clear-groups"}, argv...)
 	cmd := exec.Command("setpriv", args...)
@@ -140,7 +140,7 @@ func runAs(t *testing.T, uid, gid int, env []string, argv ...string) progOutcome
 		t.Fatalf("%v: %v\nstdout: %s\nstderr: %s", argv, err, stdout, stderr.String())
 	}
 	first, _, _ := bytes.Cut(stdout, []byte("\n"))
-	var out progOutcome
+	var out idOutcome
 	if err := json.Unmarshal(first, &out); err != nil {
 		t.Fatalf("decoding %q: %v\nstderr: %s", first, err, stderr.String())
 	}
@@ -148,15 +148,15 @@ func runAs(t *testing.T, uid, gid int, env []string, argv ...string) progOutcome
 	return out
 }
 
-// buildIdentityProg builds the helper binary into a directory every uid
+// idBuildProg builds the helper binary into a directory every uid
 // can reach.
-func buildIdentityProg(t *testing.T) string {
+func idBuildProg(t *testing.T) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
-	bin := filepath.Join(worldDir(t), "identityprog")
+	bin := filepath.Join(idWorldDir(t), "identityprog")
 	cmd := exec.Command(goBin, "build", "-o", bin, "./internal/identityprog")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -165,18 +165,18 @@ func buildIdentityProg(t *testing.T) string {
 	return bin
 }
 
-// worldDir is a temporary directory that other uids can traverse (t.TempDir
+// idWorldDir is a temporary directory that other uids can traverse (t.TempDir
 // is private to the test's uid), removed when the test ends.
-func worldDir(t *testing.T) string {
+func idWorldDir(t *testing.T) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "launcher-identity-")
-	must(t, err)
+	idMust(t, err)
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	must(t, os.Chmod(dir, 0o755))
+	idMust(t, os.Chmod(dir, 0o755))
 	return dir
 }
 
-func envList(env map[string]string) []string {
+func idEnvList(env map[string]string) []string {
 	var out []string
 	for k, v := range env {
 		out = append(out, k+"="+v)
@@ -185,14 +185,14 @@ func envList(env map[string]string) []string {
 	return out
 }
 
-func mustRead(t *testing.T, path string) []byte {
+func idRead(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	must(t, err)
+	idMust(t, err)
 	return data
 }
 
-func must(t *testing.T, err error) {
+func idMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -33,24 +33,24 @@ func TestApplyHomeDegrades(t *testing.T) {
 		{
 			fixture: "no-entry-readonly-nss-wrapper", variant: "append-fails-uses-nss-wrapper",
 			plan:        HomePlan{Path: fallback, Action: HomeCreate, Passwd: PasswdAppend, User: "jenkins"},
-			prepare:     removeFile("etc/passwd"),
-			wantEnv:     []string{"HOME=" + fallback, "LD_PRELOAD=" + multiarchLib(), "NSS_WRAPPER_PASSWD=" + nss + "/passwd", "NSS_WRAPPER_GROUP=" + nss + "/group", "USER=jenkins", "LOGNAME=jenkins"},
+			prepare:     idRemoveFile("etc/passwd"),
+			wantEnv:     []string{"HOME=" + fallback, "LD_PRELOAD=" + idMultiarchLib(), "NSS_WRAPPER_PASSWD=" + nss + "/passwd", "NSS_WRAPPER_GROUP=" + nss + "/group", "USER=jenkins", "LOGNAME=jenkins"},
 			wantRemoved: []string{fallback},
 		},
 		{
 			fixture: "no-entry-readonly-no-nss-wrapper", variant: "append-fails-sets-user",
 			plan:        HomePlan{Path: fallback, Action: HomeCreate, Passwd: PasswdAppend, User: "jenkins"},
-			prepare:     removeFile("etc/passwd"),
+			prepare:     idRemoveFile("etc/passwd"),
 			wantEnv:     []string{"HOME=" + fallback, "USER=jenkins", "LOGNAME=jenkins"},
 			wantRemoved: []string{fallback},
 		},
 		{
 			fixture: "no-entry-readonly-nss-wrapper", variant: "nss-dir-is-a-symlink",
-			plan: HomePlan{Path: fallback, Action: HomeReuse, Passwd: PasswdNSSWrapper, User: "jenkins", NSSWrapper: multiarchLib()},
+			plan: HomePlan{Path: fallback, Action: HomeReuse, Passwd: PasswdNSSWrapper, User: "jenkins", NSSWrapper: idMultiarchLib()},
 			prepare: func(t *testing.T, root string) {
-				must(t, os.Mkdir(filepath.Join(root, fallback), 0o700))
+				idMust(t, os.Mkdir(filepath.Join(root, fallback), 0o700))
 				// Relative, so a bug would write into the fixture, not the host.
-				must(t, os.Symlink("../../etc", filepath.Join(root, nss)))
+				idMust(t, os.Symlink("../../etc", filepath.Join(root, nss)))
 			},
 			wantEnv: []string{"HOME=" + fallback, "USER=jenkins", "LOGNAME=jenkins"},
 		},
@@ -63,7 +63,7 @@ func TestApplyHomeDegrades(t *testing.T) {
 			fixture: "nobody-home-nonexistent", variant: "fallback-is-a-file",
 			plan: HomePlan{Path: fallback, Action: HomeReuse, Passwd: PasswdPresent},
 			prepare: func(t *testing.T, root string) {
-				must(t, os.WriteFile(filepath.Join(root, fallback), nil, 0o600))
+				idMust(t, os.WriteFile(filepath.Join(root, fallback), nil, 0o600))
 			},
 			wantErr: ErrNoHome,
 		},
@@ -81,12 +81,12 @@ func TestApplyHomeDegrades(t *testing.T) {
 	} {
 		t.Run(tc.fixture+"/"+tc.variant, func(t *testing.T) {
 			root := t.TempDir()
-			copyFixture(t, tc.fixture, root)
+			idCopyFixture(t, tc.fixture, root)
 			if tc.prepare != nil {
 				tc.prepare(t, root)
 			}
 			tc.plan.UID, tc.plan.GID = uid, gid
-			in := IdentityInput{Root: root, UID: uid, GID: gid, Getenv: mapEnv(map[string]string{"HOME": "/nonexistent"})}
+			in := IdentityInput{Root: root, UID: uid, GID: gid, Getenv: idGetenv(map[string]string{"HOME": "/nonexistent"})}
 			env, cleanup, err := ApplyHome(in, tc.plan)
 			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (err == nil) {
 				t.Fatalf("ApplyHome error = %v, want %v", err, tc.wantErr)
@@ -107,6 +107,6 @@ func TestApplyHomeDegrades(t *testing.T) {
 	}
 }
 
-func removeFile(rel string) func(t *testing.T, root string) {
-	return func(t *testing.T, root string) { must(t, os.Remove(filepath.Join(root, rel))) }
+func idRemoveFile(rel string) func(t *testing.T, root string) {
+	return func(t *testing.T, root string) { idMust(t, os.Remove(filepath.Join(root, rel))) }
 }

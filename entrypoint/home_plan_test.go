@@ -15,17 +15,17 @@ func TestPlanHome(t *testing.T) {
 	for _, tc := range identityCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
-			copyFixture(t, tc.name, root)
+			idCopyFixture(t, tc.name, root)
 			if os.Geteuid() == 0 {
-				chownAll(t, root, tc.owners)
+				idChown(t, root, tc.owners)
 			} else if tc.want.Action == HomeReuse || strings.Contains(tc.want.Reason, "owned by") {
 				testutil.RequireRoot(t)
 			}
-			before := snapshot(t, root)
+			before := idSnapshot(t, root)
 			got, err := PlanHome(IdentityInput{
 				Root: root, UID: tc.uid, GID: tc.gid,
-				Getenv:   mapEnv(tc.env),
-				Writable: notWritable(root, tc.readOnly),
+				Getenv:   idGetenv(tc.env),
+				Writable: idWritable(root, tc.readOnly),
 			})
 			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (err == nil) {
 				t.Fatalf("PlanHome error = %v, want %v", err, tc.wantErr)
@@ -33,7 +33,7 @@ func TestPlanHome(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("PlanHome =\n %+v\nwant\n %+v", got, tc.want)
 			}
-			if after := snapshot(t, root); !maps.Equal(before, after) {
+			if after := idSnapshot(t, root); !maps.Equal(before, after) {
 				t.Errorf("PlanHome changed the tree:\nbefore %v\nafter  %v", before, after)
 			}
 		})
@@ -55,9 +55,9 @@ func TestPlanHomeUserName(t *testing.T) {
 	} {
 		t.Run(tc.fixture+"/"+tc.name, func(t *testing.T) {
 			root := t.TempDir()
-			copyFixture(t, tc.fixture, root)
-			p, err := PlanHome(IdentityInput{Root: root, UID: tc.uid, Getenv: mapEnv(nil), UserName: tc.name,
-				Writable: notWritable(root, nil)})
+			idCopyFixture(t, tc.fixture, root)
+			p, err := PlanHome(IdentityInput{Root: root, UID: tc.uid, Getenv: idGetenv(nil), UserName: tc.name,
+				Writable: idWritable(root, nil)})
 			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (err == nil) {
 				t.Fatalf("PlanHome error = %v, want %v", err, tc.wantErr)
 			}
@@ -71,9 +71,9 @@ func TestPlanHomeUserName(t *testing.T) {
 	}
 }
 
-// chownAll gives each listed path (relative to root) to a uid, with the
+// idChown gives each listed path (relative to root) to a uid, with the
 // group of the same number.
-func chownAll(t testing.TB, root string, owners map[string]int) {
+func idChown(t testing.TB, root string, owners map[string]int) {
 	t.Helper()
 	for rel, uid := range owners {
 		if err := os.Lchown(filepath.Join(root, rel), uid, uid); err != nil {
@@ -86,9 +86,9 @@ func chownAll(t testing.TB, root string, owners map[string]int) {
 // with the real access(2) check.
 func BenchmarkPlanHome(b *testing.B) {
 	root := b.TempDir()
-	copyFixture(b, "entry-present-home-fine", root)
+	idCopyFixture(b, "entry-present-home-fine", root)
 	in := IdentityInput{Root: root, UID: 1000, GID: 1000,
-		Getenv: mapEnv(map[string]string{"HOME": "/home/jenkins"})}
+		Getenv: idGetenv(map[string]string{"HOME": "/home/jenkins"})}
 	for b.Loop() {
 		p, err := PlanHome(in)
 		if err != nil || p.Action != HomeKept || p.Passwd != PasswdPresent {

@@ -43,8 +43,8 @@ func identityCases() []identityCase {
 			name: "no-entry-readonly-nss-wrapper", uid: openshiftUID, gid: 0,
 			env:      map[string]string{"HOME": "/nonexistent", "LD_PRELOAD": "/usr/lib/libfoo.so"},
 			readOnly: []string{"etc/passwd"},
-			want:     HomePlan{Path: "/tmp/home-1000100000", Action: HomeCreate, Passwd: PasswdNSSWrapper, User: "jenkins", UID: openshiftUID, Reason: `HOME "/nonexistent" is not writable`, NSSWrapper: multiarchLib()},
-			wantEnv: []string{"HOME=/tmp/home-1000100000", "LD_PRELOAD=/usr/lib/libfoo.so:" + multiarchLib(),
+			want:     HomePlan{Path: "/tmp/home-1000100000", Action: HomeCreate, Passwd: PasswdNSSWrapper, User: "jenkins", UID: openshiftUID, Reason: `HOME "/nonexistent" is not writable`, NSSWrapper: idMultiarchLib()},
+			wantEnv: []string{"HOME=/tmp/home-1000100000", "LD_PRELOAD=/usr/lib/libfoo.so:" + idMultiarchLib(),
 				"NSS_WRAPPER_PASSWD=" + nss + "/passwd", "NSS_WRAPPER_GROUP=" + nss + "/group", "USER=jenkins", "LOGNAME=jenkins"},
 		},
 		{

@@ -7,14 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 )
 
-// copyFixture copies testdata/identity/<name> into dir, keeping modes and
+// idCopyFixture copies testdata/identity/<name> into dir, keeping modes and
 // symlinks and dropping the .keep files that let git hold empty dirs.
-func copyFixture(t testing.TB, name, dir string) {
+func idCopyFixture(t testing.TB, name, dir string) {
 	t.Helper()
 	src := filepath.Join("testdata", "identity", name)
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
@@ -50,9 +49,9 @@ func copyFixture(t testing.TB, name, dir string) {
 	}
 }
 
-// snapshot describes every entry of a tree (type, mode, owner, content) so a
+// idSnapshot describes every entry of a tree (type, mode, owner, content) so a
 // test can prove that planning changed nothing.
-func snapshot(t testing.TB, root string) map[string]string {
+func idSnapshot(t testing.TB, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -77,14 +76,14 @@ func snapshot(t testing.TB, root string) map[string]string {
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("snapshot of %s: %v", root, err)
+		t.Fatalf("idSnapshot of %s: %v", root, err)
 	}
 	return out
 }
 
-// notWritable is the injected access check of the table tests: a path is
+// idWritable is the injected access check of the table tests: a path is
 // writable when it exists and the case does not list it as read-only.
-func notWritable(root string, readOnly []string) func(string) bool {
+func idWritable(root string, readOnly []string) func(string) bool {
 	return func(path string) bool {
 		if _, err := os.Stat(path); err != nil {
 			return false
@@ -102,17 +101,15 @@ func notWritable(root string, readOnly []string) func(string) bool {
 	}
 }
 
-func mapEnv(env map[string]string) func(string) (string, bool) {
+func idGetenv(env map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	}
 }
 
-// multiarchLib is where this architecture's nss_wrapper fixture lives.
-func multiarchLib() string {
+// idMultiarchLib is where this architecture's nss_wrapper fixture lives.
+func idMultiarchLib() string {
 	triplet := map[string]string{"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}[runtime.GOARCH]
 	return "/usr/lib/" + triplet + "/libnss_wrapper.so"
 }
-
-func envString(env []string) string { return strings.Join(env, " ") }

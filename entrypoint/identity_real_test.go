@@ -29,7 +29,7 @@ echo "user=$USER"
 // uid (no entry, gid 0) and as nobody (entry, HOME=/nonexistent), in a
 // private mount namespace where a copy of the host's /etc/passwd is bound
 // over /etc/passwd: group-writable for gid 0, read-only, or read-only with
-// nss_wrapper. The command it starts must find a writable HOME, a working
+// nss_wrapper. The command it starts idMust find a writable HOME, a working
 // git, and, where an entry exists or nss_wrapper serves one, the same home
 // from Java's getpwuid-based user.home and a name from id and whoami.
 func TestRootIdentityReal(t *testing.T) {
@@ -40,8 +40,8 @@ func TestRootIdentityReal(t *testing.T) {
 		}
 	}
 	lib := IdentityInput{Root: "/"}.findNSSWrapper()
-	prog := buildIdentityProg(t)
-	hostPasswd := mustRead(t, "/etc/passwd")
+	prog := idBuildProg(t)
+	hostPasswd := idRead(t, "/etc/passwd")
 	for _, tc := range []struct {
 		name       string
 		uid, gid   int
@@ -61,19 +61,19 @@ func TestRootIdentityReal(t *testing.T) {
 				// Without it, the non-nss cases cannot prove the lookup skips it.
 				testutil.Unavailable(t, "libnss-wrapper is not installed (e2e/setup-host.sh installs it)")
 			}
-			dir := worldDir(t)
+			dir := idWorldDir(t)
 			passwd := filepath.Join(dir, "passwd")
 			mode := os.FileMode(0o664) // root:0, as OpenShift images ship it
 			if tc.readOnly {
 				mode = 0o644
 			}
-			must(t, os.WriteFile(passwd, hostPasswd, mode))
-			must(t, os.Chmod(passwd, mode))
+			idMust(t, os.WriteFile(passwd, hostPasswd, mode))
+			idMust(t, os.Chmod(passwd, mode))
 			tmp := filepath.Join(dir, "tmp")
-			must(t, os.Mkdir(tmp, 0o755))
-			must(t, os.Chmod(tmp, 0o1777))
+			idMust(t, os.Mkdir(tmp, 0o755))
+			idMust(t, os.Chmod(tmp, 0o1777))
 			checks := filepath.Join(dir, "checks.sh")
-			must(t, os.WriteFile(checks, []byte(identityChecks), 0o644))
+			idMust(t, os.WriteFile(checks, []byte(identityChecks), 0o644))
 
 			script := "set -e\nmount --make-rprivate /\nmount --bind " + passwd + " /etc/passwd\n"
 			if tc.readOnly {
@@ -93,8 +93,8 @@ func TestRootIdentityReal(t *testing.T) {
 				t.Fatalf("%v\nstdout: %s\nstderr: %s", err, stdout, stderr.String())
 			}
 			first, rest, _ := bytes.Cut(stdout, []byte("\n"))
-			out := decodeOutcome(t, first)
-			got := keyValues(string(rest))
+			out := idDecode(t, first)
+			got := idKeyValues(string(rest))
 			t.Logf("plan %+v\nchild %v\nstderr %s", out.Plan, got, stderr.String())
 
 			p := out.Plan
@@ -125,21 +125,21 @@ func TestRootIdentityReal(t *testing.T) {
 						got["java_home"], got["whoami"], got["id"], got["user"], DefaultUserName, DefaultUserName)
 				}
 			}
-			copyAfter := mustRead(t, passwd)
+			copyAfter := idRead(t, passwd)
 			appended := bytes.HasSuffix(copyAfter, []byte(":"+strconv.Itoa(tc.uid)+":"+strconv.Itoa(tc.gid)+":launcher:"+p.Path+":/bin/sh\n"))
 			if appended != (p.Passwd == PasswdAppend) {
 				t.Errorf("passwd copy appended %v, plan %q:\n%s", appended, p.Passwd, copyAfter)
 			}
-			if now := mustRead(t, "/etc/passwd"); !bytes.Equal(now, hostPasswd) {
+			if now := idRead(t, "/etc/passwd"); !bytes.Equal(now, hostPasswd) {
 				t.Fatalf("the host's /etc/passwd changed")
 			}
 		})
 	}
 }
 
-func decodeOutcome(t *testing.T, line []byte) progOutcome {
+func idDecode(t *testing.T, line []byte) idOutcome {
 	t.Helper()
-	var out progOutcome
+	var out idOutcome
 	if err := json.Unmarshal(line, &out); err != nil {
 		t.Fatalf("decoding %q: %v", line, err)
 	}
@@ -149,7 +149,7 @@ func decodeOutcome(t *testing.T, line []byte) progOutcome {
 	return out
 }
 
-func keyValues(s string) map[string]string {
+func idKeyValues(s string) map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(s, "\n") {
 		if k, v, ok := strings.Cut(line, "="); ok {

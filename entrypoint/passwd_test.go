@@ -56,11 +56,11 @@ func TestFindUIDMatchesParse(t *testing.T) {
 	}
 	for _, f := range fixtures {
 		data, err := os.ReadFile(f)
-		must(t, err)
+		idMust(t, err)
 		entries, _ := ParsePasswd(data)
 		for _, e := range entries {
 			got, ok := findUID(data, e.UID)
-			if !ok || got != firstWithUID(entries, e.UID) {
+			if !ok || got != idFirstWithUID(entries, e.UID) {
 				t.Errorf("%s: findUID(%d) = %+v, %v", f, e.UID, got, ok)
 			}
 		}
@@ -70,7 +70,7 @@ func TestFindUIDMatchesParse(t *testing.T) {
 	}
 }
 
-func firstWithUID(entries []PasswdEntry, uid int) PasswdEntry {
+func idFirstWithUID(entries []PasswdEntry, uid int) PasswdEntry {
 	for _, e := range entries {
 		if e.UID == uid {
 			return e
@@ -113,8 +113,8 @@ func FuzzParsePasswd(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		entries, _ := ParsePasswd(data)
 		for _, e := range entries {
-			if got, ok := findUID(data, e.UID); !ok || got != firstWithUID(entries, e.UID) {
-				t.Fatalf("findUID(%d) = %+v, %v; ParsePasswd has %+v", e.UID, got, ok, firstWithUID(entries, e.UID))
+			if got, ok := findUID(data, e.UID); !ok || got != idFirstWithUID(entries, e.UID) {
+				t.Fatalf("findUID(%d) = %+v, %v; ParsePasswd has %+v", e.UID, got, ok, idFirstWithUID(entries, e.UID))
 			}
 			line, err := passwdLine(e)
 			if err != nil {
