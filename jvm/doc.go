@@ -1,0 +1,9 @@
+// Package jvm decides how the Java virtual machine is started inside a
+// container: it finds the java binary, reads its version, and turns the
+// container's memory and CPU limits plus the user's own options into a
+// memory plan and the exact flags that carry it out.
+//
+// Everything here is a pure function of its inputs except FindAgentJava and
+// Inspect, which look at the filesystem (and, as a last resort, run
+// `java -version`).
+package jvm

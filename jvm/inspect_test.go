@@ -1,0 +1,149 @@
+package jvm
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestInspect(t *testing.T) {
+	for _, c := range []struct {
+		name            string
+		java            string // inside testdata/inspect/<name>
+		home            string // inside the fixture
+		feature, update int
+		source          string // suffix of VersionSource
+		err             string
+	}{
+		{name: "symlinked", java: "usr/bin/java", home: "usr/lib/jvm/jdk-17", feature: 17, update: 15, source: "usr/lib/jvm/jdk-17/release JAVA_VERSION"},
+		{name: "jre8", java: "usr/lib/jvm/jdk8/jre/bin/java", home: "usr/lib/jvm/jdk8/jre", feature: 8, update: 402, source: "usr/lib/jvm/jdk8/release JAVA_VERSION"},
+		{name: "no-release", java: "opt/java/bin/java", home: "opt/java", feature: 8, update: 402, source: "java -version"},
+		{name: "broken-release", java: "opt/java/bin/java", home: "opt/java", feature: 21, update: 5, source: "java -version"},
+		{name: "garbage-output", java: "opt/java/bin/java", err: "no version in java -version output"},
+		{name: "failing", java: "opt/java/bin/java", err: "exit status 1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root, err := filepath.Abs(filepath.Join("testdata", "inspect", c.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			j, err := Inspect(ctx, filepath.Join(root, c.java))
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("Inspect = %+v, %v; want an error containing %q", j, err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j.Version.Feature != c.feature || j.Version.Update != c.update {
+				t.Errorf("version %+v, want %d/%d", j.Version, c.feature, c.update)
+			}
+			if j.Home != filepath.Join(root, c.home) {
+				t.Errorf("home %q, want %q", j.Home, filepath.Join(root, c.home))
+			}
+			if !strings.HasSuffix(j.VersionSource, c.source) {
+				t.Errorf("version source %q, want ...%q", j.VersionSource, c.source)
+			}
+			if j.Path != filepath.Join(root, c.java) {
+				t.Errorf("path %q: Inspect must keep the path that will run", j.Path)
+			}
+			if j.VersionString != j.Version.String() {
+				t.Errorf("version string %q, version %q", j.VersionString, j.Version)
+			}
+		})
+	}
+}
+
+// TestInspectTimeout: a java that hangs must not hang the launcher.
+func TestInspectTimeout(t *testing.T) {
+	java, err := filepath.Abs("testdata/inspect/slow/opt/java/bin/java")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const timeout = 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	start := time.Now()
+	_, err = Inspect(ctx, java)
+	took := time.Since(start)
+	if err == nil || !strings.Contains(err.Error(), "deadline exceeded") {
+		t.Fatalf("Inspect of a hanging java: err = %v, want a deadline error", err)
+	}
+	// The script's sleep would take 30 s; the kill plus WaitDelay must
+	// return within a small multiple of the timeout.
+	if took > 5*time.Second {
+		t.Errorf("Inspect returned after %v, want about %v", took, timeout)
+	}
+}
+
+func TestFindAgentJava(t *testing.T) {
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	jdk17 := abs("testdata/inspect/symlinked/usr/lib/jvm/jdk-17")
+	bin := abs("testdata/inspect/symlinked/usr/bin")
+	empty := t.TempDir()
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		want string
+		err  string
+	}{
+		{name: "jenkins-java-bin-wins", env: map[string]string{"JENKINS_JAVA_BIN": "/opt/other/bin/java", "JAVA_HOME": jdk17, "PATH": bin}, want: "/opt/other/bin/java"},
+		{name: "jenkins-java-bin-bare-name", env: map[string]string{"JENKINS_JAVA_BIN": "java", "PATH": empty + ":" + bin}, want: filepath.Join(bin, "java")},
+		{name: "jenkins-java-bin-bare-missing", env: map[string]string{"JENKINS_JAVA_BIN": "java17", "PATH": bin}, err: `JENKINS_JAVA_BIN="java17"`},
+		{name: "java-home", env: map[string]string{"JAVA_HOME": jdk17, "PATH": empty}, want: filepath.Join(jdk17, "bin", "java")},
+		{name: "java-home-without-java", env: map[string]string{"JAVA_HOME": empty, "PATH": bin}, err: "JAVA_HOME="},
+		{name: "path", env: map[string]string{"PATH": empty + "::" + bin}, want: filepath.Join(bin, "java")},
+		{name: "nothing", env: map[string]string{"PATH": empty}, err: "not found in PATH"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := FindAgentJava(func(k string) string { return c.env[k] })
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("FindAgentJava = %q, %v; want an error containing %q", got, err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Errorf("FindAgentJava = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestFindAgentJavaNotExecutable: a java without exec permission is not
+// java, even when it is first in PATH.
+func TestFindAgentJavaNotExecutable(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "java"), []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		// Root passes permission checks, but exec bits still decide.
+		t.Log("running as root: exec bits still decide")
+	}
+	_, err := FindAgentJava(func(k string) string {
+		if k == "PATH" {
+			return dir
+		}
+		return ""
+	})
+	if err == nil {
+		t.Fatal("a non-executable java was accepted")
+	}
+}
