@@ -80,10 +80,10 @@ func readProcGroups(f *files, v2 bool) (procGroups, error) {
 }
 
 // relative returns groupPath relative to a mount's root ("" when equal).
-// ok is false when the group is not below the root, or when the path
-// climbs with "..", as paths of groups outside a cgroup namespace do.
+// ok is false when the group is not below the root, or when either path
+// climbs with "..", as paths outside a cgroup namespace do.
 func relative(mountRoot, groupPath string) (string, bool) {
-	if strings.Contains(groupPath+"/", "/../") {
+	if strings.Contains(groupPath+"/", "/../") || strings.Contains(mountRoot+"/", "/../") {
 		return "", false
 	}
 	if mountRoot == "/" {

@@ -3,6 +3,7 @@ package cgroup
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -66,8 +67,10 @@ func parseMountinfoLine(line []byte) (m mount, ok bool, err error) {
 	default:
 		return mount{}, false, nil
 	}
+	// The root is kept as is: in a cgroup namespace a mount made outside
+	// it shows a root like "/../..", which cleaning would turn into "/".
 	m.root = unescapeOctal(f[3])
-	m.point = unescapeOctal(f[4])
+	m.point = path.Clean(unescapeOctal(f[4]))
 	m.opts = string(g[2])
 	if !strings.HasPrefix(m.root, "/") || !strings.HasPrefix(m.point, "/") {
 		return mount{}, false, fmt.Errorf("mount root and point must be absolute in %q", line)

@@ -56,6 +56,7 @@ func TestGroupDir(t *testing.T) {
 		{"namespace root", "/", "/sys/fs/cgroup", "/", "/sys/fs/cgroup", true},
 		{"host cgroupns", "/", "/sys/fs/cgroup", "/kubepods.slice/x.scope", "/sys/fs/cgroup/kubepods.slice/x.scope", true},
 		{"outside the namespace", "/", "/sys/fs/cgroup", "/../x", "/sys/fs/cgroup", false},
+		{"mount from outside the namespace", "/../..", "/sys/fs/cgroup", "/", "/sys/fs/cgroup", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := groupDir(mount{root: tc.root, point: tc.point}, tc.path)
