@@ -71,8 +71,9 @@ func v1GroupDir(t *testing.T, controller string) string {
 	return ""
 }
 
-// makeGroup creates a cgroup directory, removed when the test ends (after
-// the process in it has exited).
+// makeGroup creates a cgroup directory and writes its limit files (the
+// period before the quota), removed when the test ends (after the process
+// in it has exited).
 func makeGroup(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -127,27 +128,24 @@ func planIn(t *testing.T, launcher, memDir, cpuDir string) plan {
 // limits on the process's own group or only on its parent.
 func TestRealCgroupV1Plan(t *testing.T) {
 	tests := []struct {
-		name        string
-		onParentOny bool
+		name         string
+		onParentOnly bool
 	}{
 		{name: "limits-on-own-group"},
-		{name: "limits-on-parent-only", onParentOny: true},
+		{name: "limits-on-parent-only", onParentOnly: true},
 	}
 	s := need(t)
 	memBase := v1GroupDir(t, "memory")
 	cpuBase := v1GroupDir(t, "cpu")
-	limits := map[string]string{
-		"memory.limit_in_bytes": fmt.Sprint(realMemory),
-		"cpu.cfs_period_us":     "100000",
-		"cpu.cfs_quota_us":      fmt.Sprint(realQuota),
-	}
+	memLimit := map[string]string{"memory.limit_in_bytes": fmt.Sprint(realMemory)}
+	cpuLimit := map[string]string{"cpu.cfs_period_us": "100000", "cpu.cfs_quota_us": fmt.Sprint(realQuota)}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			group := fmt.Sprintf("launcher-e2e-%d-%s", os.Getpid(), tt.name)
 			memDir, cpuDir := filepath.Join(memBase, group), filepath.Join(cpuBase, group)
-			makeGroup(t, memDir, limits)
-			makeGroup(t, cpuDir, limits)
-			if tt.onParentOny {
+			makeGroup(t, memDir, memLimit)
+			makeGroup(t, cpuDir, cpuLimit)
+			if tt.onParentOnly {
 				memDir, cpuDir = filepath.Join(memDir, "child"), filepath.Join(cpuDir, "child")
 				makeGroup(t, memDir, nil)
 				makeGroup(t, cpuDir, nil)
@@ -189,8 +187,9 @@ func TestRealPodmanPlan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runContainer(t, runOpts{
-				image:  image,
-				podman: []string{"-m", "300m", "--cpus", "1.5", "--cgroupns=" + tt.cgroupns},
+				image: image,
+				// A scratch image has no /tmp for the home the launcher sets up.
+				podman: []string{"-m", "300m", "--cpus", "1.5", "--cgroupns=" + tt.cgroupns, "--tmpfs", "/tmp"},
 				args:   []string{"plan", "--json", "exec", "--", "/launcher", "version"},
 			})
 			if r.code != 0 {
