@@ -103,11 +103,14 @@ func (in IdentityInput) applyPasswd(p HomePlan, undo *[]func()) ([]string, error
 			in.Log.Info("appended passwd entry", "file", etcPasswd, "user", p.User, "uid", p.UID, "home", p.Path)
 			return userEnv(p.User), nil
 		}
-		if p.NSSWrapper = in.findNSSWrapper(); p.NSSWrapper == "" {
-			in.Log.Warn("cannot append passwd entry and nss_wrapper is not installed", "err", err)
-			return in.missingEntry(p), nil
-		}
-		in.Log.Warn("cannot append passwd entry, using nss_wrapper", "err", err)
+		in.Log.Warn("cannot append passwd entry, trying nss_wrapper", "err", err)
+	}
+	if p.NSSWrapper == "" {
+		p.NSSWrapper = in.findNSSWrapper()
+	}
+	if p.NSSWrapper == "" {
+		in.Log.Warn("nss_wrapper is not installed", "dirs", nssLibDirs())
+		return in.missingEntry(p), nil
 	}
 	env, dir, created, err := in.writeNSSFiles(p, line)
 	if created {

@@ -45,6 +45,17 @@ func TestApplyHomeDegrades(t *testing.T) {
 			wantRemoved: []string{fallback},
 		},
 		{
+			fixture: "no-entry-readonly-nss-wrapper", variant: "nss-plan-without-library-finds-it",
+			plan:        HomePlan{Path: fallback, Action: HomeCreate, Passwd: PasswdNSSWrapper, User: "jenkins"},
+			wantEnv:     []string{"HOME=" + fallback, "LD_PRELOAD=" + idMultiarchLib(), "NSS_WRAPPER_PASSWD=" + nss + "/passwd", "NSS_WRAPPER_GROUP=" + nss + "/group", "USER=jenkins", "LOGNAME=jenkins"},
+			wantRemoved: []string{fallback},
+		},
+		{
+			fixture: "no-entry-readonly-no-nss-wrapper", variant: "nss-plan-without-library-sets-user",
+			plan:    HomePlan{Path: fallback, Action: HomeCreate, Passwd: PasswdNSSWrapper, User: "jenkins"},
+			wantEnv: []string{"HOME=" + fallback, "USER=jenkins", "LOGNAME=jenkins"},
+		},
+		{
 			fixture: "no-entry-readonly-nss-wrapper", variant: "nss-dir-is-a-symlink",
 			plan: HomePlan{Path: fallback, Action: HomeReuse, Passwd: PasswdNSSWrapper, User: "jenkins", NSSWrapper: idMultiarchLib()},
 			prepare: func(t *testing.T, root string) {

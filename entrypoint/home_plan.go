@@ -18,7 +18,8 @@ const (
 
 // PlanHome decides, read-only, which HOME the command gets and what is done
 // about a missing passwd entry. When no home is usable it returns the plan
-// so far (with Reason) and an error wrapping ErrNoHome.
+// anyway (Reason says why each candidate failed) and an error wrapping
+// ErrNoHome.
 func PlanHome(in IdentityInput) (HomePlan, error) {
 	in = in.withDefaults()
 	p := HomePlan{UID: in.UID, GID: in.GID}
@@ -28,23 +29,20 @@ func PlanHome(in IdentityInput) (HomePlan, error) {
 	if found {
 		entryPtr = &entry
 	}
-	path, action, reason, err := in.planHomePath(entryPtr)
+	path, action, reason, homeErr := in.planHomePath(entryPtr)
 	p.Path, p.Action, p.Reason = path, action, reason
-	if err != nil {
-		return p, err
-	}
-	if found {
+	switch {
+	case found:
 		p.Passwd, p.User = PasswdPresent, entry.Name
-		return p, nil
+	case validUserName(in.UserName) != nil:
+		return p, validUserName(in.UserName)
+	default:
+		p.Passwd, p.NSSWrapper = in.planPasswd(p.Path)
+		if p.Passwd != PasswdMissing {
+			p.User = chooseName(data, in.UserName, in.UID)
+		}
 	}
-	if err := validUserName(in.UserName); err != nil {
-		return p, err
-	}
-	p.Passwd, p.NSSWrapper = in.planPasswd(p.Path)
-	if p.Passwd != PasswdMissing {
-		p.User = chooseName(data, in.UserName, in.UID)
-	}
-	return p, nil
+	return p, homeErr
 }
 
 // readPasswd returns etc/passwd, or nothing when it cannot be read: an

@@ -83,7 +83,7 @@ func identityCases() []identityCase {
 		{
 			name: "fallback-symlink", uid: nobody, gid: nobody,
 			env:     map[string]string{"HOME": "/nonexistent"},
-			want:    HomePlan{UID: nobody, GID: nobody, Reason: `HOME "/nonexistent" is not writable; "/tmp/home-65534" is a symlink`},
+			want:    HomePlan{Passwd: PasswdPresent, User: "nobody", UID: nobody, GID: nobody, Reason: `HOME "/nonexistent" is not writable; "/tmp/home-65534" is a symlink`},
 			wantErr: ErrNoHome,
 		},
 		{
@@ -104,7 +104,7 @@ func identityCases() []identityCase {
 			name: "tmp-not-writable", uid: nobody, gid: nobody,
 			env:      map[string]string{"HOME": "/nonexistent"},
 			readOnly: []string{"tmp"},
-			want:     HomePlan{UID: nobody, GID: nobody, Reason: `HOME "/nonexistent" is not writable; cannot create "/tmp/home-65534": "/tmp" is not writable`},
+			want:     HomePlan{Passwd: PasswdPresent, User: "nobody", UID: nobody, GID: nobody, Reason: `HOME "/nonexistent" is not writable; cannot create "/tmp/home-65534": "/tmp" is not writable`},
 			wantErr:  ErrNoHome,
 		},
 		{
