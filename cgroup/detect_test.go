@@ -19,6 +19,8 @@ const (
 	v1Mem    = "/sys/fs/cgroup/memory"
 	v1CPU    = "/sys/fs/cgroup/cpu,cpuacct"
 	gib      = 1 << 30
+	cpuTop   = "top of the visible cgroup tree (private cgroup namespace, a mount of only its own group, or the host's root group): CPU quotas set above it cannot be seen"
+	v2Top    = "top of the visible cgroup tree (private cgroup namespace, a mount of only its own group, or the host's root group): limits set above it, such as a Kubernetes pod limit, cannot be seen under cgroup v2"
 	mib      = 1 << 20
 )
 
@@ -35,18 +37,18 @@ var detectCases = map[string]struct {
 		SwapBytes: u64(512 * mib), SwapSource: v1Mem + "/memory.memsw.limit_in_bytes minus the memory limit",
 		CPUs: f64(1.5), CPUsSource: v1CPU + "/cpu.cfs_quota_us",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
-	}},
+	}, notes: []string{cpuTop}},
 	"v1-private-ns": {want: Limits{
 		Cgroup: "v1", MemoryBytes: u64(300 * mib), MemorySource: v1Mem + "/memory.limit_in_bytes",
 		SwapBytes: u64(300 * mib), SwapSource: v1Mem + "/memory.memsw.limit_in_bytes minus the memory limit",
 		CPUs: f64(1), CPUsSource: "/sys/fs/cgroup/cpuset/cpuset.cpus",
 		HostMemoryBytes: 24683656 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
-	}, notes: []string{"private cgroup namespace"}},
+	}, notes: []string{cpuTop}},
 	"v2-private-ns": {want: Limits{
 		Cgroup: "v2", MemoryBytes: u64(256 * mib), MemorySource: "/sys/fs/cgroup/memory.max",
 		SwapBytes: u64(0), SwapSource: "/sys/fs/cgroup/memory.swap.max",
 		HostMemoryBytes: 8029876 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
-	}, notes: []string{"cannot be seen under cgroup v2"}},
+	}, notes: []string{v2Top}},
 	"v2-k8s-pod-limit-on-pod-level": {want: Limits{
 		Cgroup: "v2", MemoryBytes: u64(1 * gib), MemorySource: podSlice + "/memory.max",
 		SwapBytes: u64(0), SwapSource: podSlice + "/memory.swap.max",
@@ -55,11 +57,11 @@ var detectCases = map[string]struct {
 	}},
 	"v2-k8s-private-ns-pod-limit-invisible": {want: Limits{
 		Cgroup: "v2", HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
-	}, notes: []string{"such as a Kubernetes pod limit, cannot be seen under cgroup v2"}},
+	}, notes: []string{v2Top}},
 	"v1-ecs-fargate-task-limit": {want: Limits{
 		Cgroup: "v1", MemoryBytes: u64(512 * mib), MemorySource: v1Mem + "/memory.stat hierarchical_memory_limit",
 		HostMemoryBytes: 3936544 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
-	}, notes: []string{"memory limit is set on a group above the container's own"}},
+	}, notes: []string{"memory limit is set on a group above the container's own", cpuTop}},
 	"v2-systemd-slice-limit": {want: Limits{
 		Cgroup: "v2", MemoryBytes: u64(2 * gib), MemorySource: "/sys/fs/cgroup/system.slice/jenkins.slice/memory.max",
 		CPUs: f64(0.5), CPUsSource: "/sys/fs/cgroup/system.slice/jenkins.slice/jenkins-agent.service/cpu.max",
@@ -75,7 +77,7 @@ var detectCases = map[string]struct {
 	}, notes: []string{"no cgroup file system is mounted"}},
 	"garbage": {want: Limits{
 		Cgroup: "v1", OOMKillFile: v1Mem + "/memory.oom_control",
-	}, warnings: []string{
+	}, notes: []string{cpuTop}, warnings: []string{
 		`/proc/meminfo: line "MemTotal: lots kB"`,
 		`/proc/self/mountinfo: no " - " separator in "this is not a mount"`,
 		`/proc/self/cgroup: want "ID:CONTROLLERS:PATH", got "9:memory"`,
@@ -87,7 +89,7 @@ var detectCases = map[string]struct {
 	}},
 	"garbage-v2": {want: Limits{
 		Cgroup: "v2", HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
-	}, notes: []string{"private cgroup namespace"}, warnings: []string{
+	}, notes: []string{v2Top}, warnings: []string{
 		`/sys/fs/cgroup/memory.max: not a number: "max max"`,
 		`/sys/fs/cgroup/memory.swap.max: not a number: "-1"`,
 		`/sys/fs/cgroup/cpu.max: want "QUOTA PERIOD", got "150000"`,
@@ -99,11 +101,11 @@ var detectCases = map[string]struct {
 	}},
 	"v1-above-memtotal": {want: Limits{
 		Cgroup: "v1", HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
-	}},
+	}, notes: []string{cpuTop}},
 	"cpuset-only": {want: Limits{
 		Cgroup: "v1", CPUs: f64(2), CPUsSource: "/sys/fs/cgroup/cpuset/cpuset.cpus",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
-	}},
+	}, notes: []string{cpuTop}},
 	"untranslatable": {want: Limits{
 		Cgroup: "v1", MemoryBytes: u64(256 * mib), MemorySource: v1Mem + "/memory.limit_in_bytes",
 		SwapBytes: u64(0), SwapSource: v1Mem + "/memory.memsw.limit_in_bytes minus the memory limit",
@@ -124,9 +126,14 @@ var detectCases = map[string]struct {
 		CPUs: f64(0.75), CPUsSource: "/sys/fs/cgroup/cpu/jenkins/cpu.cfs_quota_us",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/jenkins/agent-7/memory.oom_control",
 	}},
+	"v2-host-path-own-group": {want: Limits{
+		Cgroup: "v2", MemoryBytes: u64(512 * mib), MemorySource: "/sys/fs/cgroup/memory.max",
+		CPUs: f64(1), CPUsSource: "/sys/fs/cgroup/cpu.max",
+		HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
+	}, notes: []string{v2Top}},
 	"zero-period": {want: Limits{
 		Cgroup: "v1", HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
-	}, warnings: []string{`zero quota or period: "50000" / "0"`}},
+	}, notes: []string{cpuTop}, warnings: []string{`zero quota or period: "50000" / "0"`}},
 }
 
 func TestDetectFixtures(t *testing.T) {

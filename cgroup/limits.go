@@ -65,42 +65,54 @@ func (d *detection) note(format string, args ...any) {
 }
 
 // dir locates the group of one hierarchy, noting an untranslatable path.
-func (d *detection) dir(what string, m mount, groupPath string) string {
+// top reports that the group is the highest one visible: the mount shows
+// nothing above it, so limits set on its ancestors cannot be read there.
+func (d *detection) dir(what string, m mount, groupPath string) (dir string, top bool) {
 	if groupPath == "" {
 		d.warn(fmt.Errorf("/proc/self/cgroup: no line for %s; reading limits at its mount point %s", what, m.point))
-		return m.point
+		return m.point, false
 	}
 	dir, ok := groupDir(m, groupPath)
 	if !ok {
 		d.note("%s group %q is not below the mount root %q of %s (untranslatable): read limits at the mount point instead", what, groupPath, m.root, m.point)
 	}
-	return dir
+	return dir, ok && dir == m.point
 }
 
+// topNote explains what a group at the top of the visible tree implies.
+// The files cannot tell a private cgroup namespace (path "/"), a
+// container that sees only its own group (Docker on v1: host path, mount
+// root = own group) and the host's real root group apart.
+const topNote = "the container's group is the top of the visible cgroup tree (private cgroup namespace, a mount of only its own group, or the host's root group): "
+
 func (d *detection) detectV1(ms mounts, pg procGroups) {
-	private := false
+	// Memory limits above the top still show through memory.stat
+	// hierarchical_memory_limit; only CPU quotas there are lost.
+	topCPU := false
 	if m, ok := ms.v1For("memory", pg.memory); ok {
-		d.memoryV1(d.dir("memory", m, pg.memory), m.point)
-		private = private || pg.memory == "/"
+		dir, _ := d.dir("memory", m, pg.memory)
+		d.memoryV1(dir, m.point)
 	}
 	if m, ok := ms.v1For("cpu", pg.cpu); ok {
-		d.cpuV1(d.dir("cpu", m, pg.cpu), m.point)
-		private = private || pg.cpu == "/"
+		var dir string
+		dir, topCPU = d.dir("cpu", m, pg.cpu)
+		d.cpuV1(dir, m.point)
 	}
 	if m, ok := ms.v1For("cpuset", pg.cpuset); ok {
-		d.cpusetV1(d.dir("cpuset", m, pg.cpuset))
+		dir, _ := d.dir("cpuset", m, pg.cpuset)
+		d.cpusetV1(dir)
 	}
-	if private {
-		d.note("cgroup path is \"/\" (private cgroup namespace, or the host's root group): CPU quotas set above the container's group cannot be seen; memory limits above it still show through memory.stat hierarchical_memory_limit")
+	if topCPU {
+		d.note(topNote + "CPU quotas set above it cannot be seen; memory limits above it still show through memory.stat hierarchical_memory_limit")
 	}
 }
 
 func (d *detection) detectV2(ms mounts, pg procGroups) {
 	m, _ := ms.v2For(pg.unified)
-	dir := d.dir("the unified hierarchy", m, pg.unified)
+	dir, top := d.dir("the unified hierarchy", m, pg.unified)
 	d.memoryV2(dir, m.point)
 	d.cpuV2(dir, m.point)
-	if pg.unified == "/" {
-		d.note("cgroup path is \"/\" (private cgroup namespace, or the host's root group): limits set above the container's group, such as a Kubernetes pod limit, cannot be seen under cgroup v2")
+	if top {
+		d.note(topNote + "limits set above it, such as a Kubernetes pod limit, cannot be seen under cgroup v2, which has no hierarchical summary")
 	}
 }
