@@ -82,7 +82,12 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 		}
 	}
 	if len(positional) != 0 && len(positional) != 2 {
-		return Agent{}, fmt.Errorf("the arguments hold %d positional words; the agent accepts only the legacy pair SECRET NAME", len(positional))
+		// The words are not quoted: one of them may be the secret.
+		msg := fmt.Sprintf("the arguments hold %d positional words; the agent accepts only the legacy pair SECRET NAME", len(positional))
+		if u := unknownOptions(argWords); len(u) > 0 {
+			msg += fmt.Sprintf(" (unknown options %q are taken to have no value: a word after one of them counts as positional)", u)
+		}
+		return Agent{}, errors.New(msg)
 	}
 
 	argL := collect("the arguments", argWords, &a)
@@ -138,6 +143,18 @@ func collect(source string, words []word, a *Agent) layer {
 		}
 	}
 	return l
+}
+
+// unknownOptions lists the names of the options not in remotingOptions.
+func unknownOptions(words []word) []string {
+	var out []string
+	for _, w := range words {
+		if !w.positional && !w.known {
+			name, _, _ := strings.Cut(w.name, "=")
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // passThrough returns the words of the options that Agent has no field for.

@@ -355,3 +355,20 @@ func TestReadinessCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitReadyHonoursProxyEnv(t *testing.T) {
+	if err := WaitReady(context.Background(), tcpAgent("http://controller.test/"), fastWait(&recorder{}, 5*time.Second)); err != nil {
+		t.Fatalf("through HTTP_PROXY: %v", err)
+	}
+	if _, ok := proxySeen.Load("controller.test"); !ok {
+		t.Error("the request did not go through HTTP_PROXY")
+	}
+	err := WaitReady(context.Background(), tcpAgent("http://skip.test/"), fastWait(&recorder{}, 300*time.Millisecond))
+	var te *TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("NO_PROXY host: %v, want a timeout (no such host here)", err)
+	}
+	if _, ok := proxySeen.Load("skip.test"); ok {
+		t.Error("a NO_PROXY host went through the proxy")
+	}
+}
