@@ -121,3 +121,22 @@ func TestApplyHomeDegrades(t *testing.T) {
 func idRemoveFile(rel string) func(t *testing.T, root string) {
 	return func(t *testing.T, root string) { idMust(t, os.Remove(filepath.Join(root, rel))) }
 }
+
+// BenchmarkApplyHome measures the common start after planning: HOME kept,
+// entry present, so only the write test runs.
+func BenchmarkApplyHome(b *testing.B) {
+	root := b.TempDir()
+	idCopyFixture(b, "entry-present-home-fine", root)
+	in := IdentityInput{Root: root, UID: 1000, GID: 1000,
+		Getenv: idGetenv(map[string]string{"HOME": "/home/jenkins"})}
+	p, err := PlanHome(in)
+	if err != nil || p.Action != HomeKept {
+		b.Fatalf("PlanHome = %+v, %v", p, err)
+	}
+	for b.Loop() {
+		env, _, err := ApplyHome(in, p)
+		if err != nil || len(env) != 0 {
+			b.Fatalf("ApplyHome = %q, %v", env, err)
+		}
+	}
+}
