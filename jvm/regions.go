@@ -89,7 +89,7 @@ func sizeRegions(in Input, u userChoices, budget uint64) sizing {
 	if u.stack.set() {
 		stack, stackSrc = u.stack.bytes, "user ("+u.stack.raw+")"
 	}
-	per := touchedStack(stack)
+	per := touchedStack(stack, in.Arch)
 	n := uint64(threads + jvmThreads)
 	s.regions = append(s.regions, Region{
 		Name:  "thread stacks",
@@ -118,11 +118,19 @@ func metaspaceFor(classes int) uint64 {
 	return uint64(classes)*bytesPerClass + metaspaceBase
 }
 
-// touchedStack models a thread's resident stack: the kernel commits stack
-// pages as they are touched, and measured Java threads touch 50-150 KiB of
-// their 1 MiB, so an eighth of the reserved size, plus 32 KiB for the
+// touchedStack models a thread's resident stack. The kernel commits stack
+// pages as they are touched, so what counts is the call depth, not -Xss:
+// busy Java threads measured here touch 50-150 KiB. The model takes 128
+// KiB (192 KiB on arm64, whose frames are larger and whose kernels may use
+// 64 KiB pages), never more than the reserved size, plus 32 KiB for the
 // thread's native structures (JavaThread, TLS, malloc caches).
-func touchedStack(reserved uint64) uint64 { return reserved/8 + 32*kib }
+func touchedStack(reserved uint64, arch string) uint64 {
+	typical := uint64(128 * kib)
+	if arch == "arm64" {
+		typical = 192 * kib
+	}
+	return min(reserved, typical) + 32*kib
+}
 
 // stackSize is HotSpot's default -Xss: 1 MiB, 2 MiB on arm64 and ppc64le.
 func stackSize(arch string) uint64 {
@@ -190,8 +198,13 @@ func heapFromBudget(budget, fixed uint64, gc string) uint64 {
 	if fixed >= budget {
 		return 0
 	}
-	h := (budget - fixed) * 100 / (100 + gcPercent(gc))
-	return h &^ (mib - 1)
+	avail := budget - fixed
+	h := (avail * 100 / (100 + gcPercent(gc))) &^ (mib - 1)
+	// The GC's share is rounded up to a MiB; step down until both fit.
+	for h > 0 && h+gcOverhead(gc, h) > avail {
+		h -= mib
+	}
+	return h
 }
 
 func clamp(v, lo, hi uint64) uint64 {

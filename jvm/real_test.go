@@ -1,0 +1,146 @@
+package jvm
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jenkins-launcher/launcher/config"
+	"github.com/jenkins-launcher/launcher/internal/testutil"
+)
+
+// realJVM runs one real java with the given arguments: on the host, or in a
+// local podman image when image is set.
+type realJVM struct {
+	name, path, image string
+}
+
+func (j realJVM) run(ctx context.Context, args ...string) ([]byte, error) {
+	if j.image == "" {
+		return exec.CommandContext(ctx, j.path, args...).CombinedOutput()
+	}
+	cmd := exec.CommandContext(ctx, "podman", append([]string{"run", "--rm", "--network", "none", j.image, "java"}, args...)...)
+	cmd.Env = os.Environ()
+	if os.Getenv("CONTAINERS_CONF") == "" {
+		if _, err := os.Stat("/etc/launcher-tests/containers.conf"); err == nil {
+			cmd.Env = append(cmd.Env, "CONTAINERS_CONF=/etc/launcher-tests/containers.conf")
+		}
+	}
+	return cmd.CombinedOutput()
+}
+
+func realJVMs(t *testing.T) []realJVM {
+	var jvms []realJVM
+	for _, p := range []string{"/usr/bin/java", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"} {
+		if executable(p) == nil {
+			jvms = append(jvms, realJVM{name: "host " + p, path: p})
+		}
+	}
+	var images []string
+	if _, err := exec.LookPath("podman"); err != nil || os.Geteuid() != 0 {
+		testutil.Unavailable(t, "podman as root is needed for the JDK 11 and 21 images")
+		return jvms
+	}
+	// JDK 17 is the host's own java; the images add 11 and 21.
+	for _, img := range []string{"localhost/jre11:local", "localhost/jre21:local"} {
+		if exec.Command("podman", "image", "exists", img).Run() == nil {
+			images = append(images, img)
+			jvms = append(jvms, realJVM{name: img, image: img})
+		}
+	}
+	if len(images) < 2 {
+		testutil.Unavailable(t, "images localhost/jre{11,21}:local missing (run e2e/setup-host.sh); found "+strings.Join(images, ", "))
+	}
+	return jvms
+}
+
+// TestRealJVMFlags starts each available JVM with planned flags and checks
+// that it accepts every flag and reports the planned maximum heap.
+func TestRealJVMFlags(t *testing.T) {
+	for _, j := range realJVMs(t) {
+		t.Run(j.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			out, err := j.run(ctx, "-version")
+			if err != nil {
+				t.Fatalf("java -version: %v\n%s", err, out)
+			}
+			v, err := versionOutput(string(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				name    string
+				limit   uint64
+				percent float64
+				opts    []string
+				gc      string
+			}{
+				{name: "agent-256MiB", limit: 256 * mib, percent: 50, gc: "Serial"},
+				{name: "exec-1GiB", limit: gib, percent: 100, gc: "Serial"},
+				{name: "exec-6GiB", limit: 6 * gib, percent: 100, gc: "G1"},
+				{name: "exec-1GiB-user-percentage", limit: gib, percent: 100, opts: []string{"-XX:MaxRAMPercentage=50.0"}, gc: "Serial"},
+			} {
+				t.Run(c.name, func(t *testing.T) {
+					in := baseInput()
+					in.Version, in.MemoryBytes, in.DefaultPercent = v, u64(c.limit), c.percent
+					in.CPUsFromCgroup = false // force -XX:ActiveProcessorCount
+					in.UserOptions, in.Home = c.opts, "/tmp"
+					p, err := PlanMemory(in)
+					if err != nil {
+						t.Fatal(err)
+					}
+					args := append(append(append([]string{}, p.Flags...), c.opts...), "-XX:+PrintFlagsFinal", "-version")
+					out, err := j.run(ctx, args...)
+					if err != nil {
+						t.Fatalf("java %q: %v\n%s", args, err, tail(out))
+					}
+					flags := finalFlags(string(out))
+					heap, _ := strconv.ParseUint(flags["MaxHeapSize"], 10, 64)
+					// The JVM rounds the heap up to its alignment (the G1
+					// region size at most, 32 MiB); anything else is a
+					// flag that did not take.
+					if heap < *p.HeapBytes || heap >= *p.HeapBytes+32*mib {
+						t.Errorf("MaxHeapSize %s, planned %s (flags %q)", config.HumanSize(heap), config.HumanSize(*p.HeapBytes), p.Flags)
+					}
+					want := map[string]string{"Use" + c.gc + "GC": "true", "ExitOnOutOfMemoryError": "true", "ActiveProcessorCount": "2"}
+					for _, r := range p.Regions {
+						if r.Flag != "" {
+							name := strings.TrimSuffix(strings.TrimPrefix(r.Flag, "-XX:"), "=")
+							want[name] = strconv.FormatUint(r.Bytes, 10)
+						}
+					}
+					for k, w := range want {
+						if flags[k] != w {
+							t.Errorf("%s = %q, want %q", k, flags[k], w)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// finalFlags reads -XX:+PrintFlagsFinal: "  type name = value {kind} ...".
+func finalFlags(out string) map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 4 && f[2] == "=" {
+			m[f[1]] = f[3]
+		}
+	}
+	return m
+}
+
+func tail(b []byte) string {
+	s := string(b)
+	if len(s) > 2000 {
+		s = "..." + s[len(s)-2000:]
+	}
+	return s
+}
