@@ -117,12 +117,12 @@ func Run(cmd Command, sigs *Signals, opts Options) int {
 // before, else the shell's code for the failed exec.
 func Exec(cmd Command, sigs *Signals, logger *slog.Logger) int {
 	logger = orDiscard(logger)
-	if sigs != nil {
-		if se := sigs.takeOver(); se != nil {
-			logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
-			return se.ExitCode()
-		}
-		sigs.release()
+	if sigs == nil {
+		sigs = newSignals()
+	}
+	if se := sigs.takeOver(); se != nil {
+		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
+		return se.ExitCode()
 	}
 	if err := chdir(cmd.Dir); err != nil {
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
@@ -132,7 +132,12 @@ func Exec(cmd Command, sigs *Signals, logger *slog.Logger) int {
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
 		return ExitInternal
 	}
-	err := execClean(cmd.Path, cmd.Args, cmd.Env)
+	err := execClean(cmd.Path, cmd.Args, cmd.Env, sigs.pendingTermination)
+	var se *SignalError
+	if errors.As(err, &se) {
+		logger.Info("not starting the command: signal received", "signal", se.Signal.String())
+		return se.ExitCode()
+	}
 	code := startErrorCode(err)
 	logger.Error("cannot execute the command", "path", cmd.Path, "err", err, "exit_code", code)
 	return code

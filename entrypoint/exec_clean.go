@@ -23,10 +23,11 @@ type kernelSigaction struct {
 
 // execClean replaces the process with path, giving it what a fresh process
 // expects: no ignored signals and an empty signal mask, whatever the
-// launcher inherited. signal.Reset must have run before: it hands back
-// SIGHUP and SIGINT as SIG_IGN when they were inherited ignored, and a
-// handler-less SIG_IGN survives execve.
-func execClean(path string, args, env []string) error {
+// launcher inherited. Caught signals need nothing, execve resets them to
+// SIG_DFL; that is also why there is no signal.Reset here, which would cost
+// a hand-off to the runtime's signal thread per signal for nothing. A
+// terminating signal that arrived meanwhile (pending) wins over the exec.
+func execClean(path string, args, env []string, pending func() *SignalError) error {
 	defaultIgnoredSignals()
 	// The mask survives execve per thread: clear it on the thread that
 	// execs, and keep the goroutine there.
@@ -36,11 +37,15 @@ func execClean(path string, args, env []string) error {
 	if err := unix.PthreadSigmask(unix.SIG_SETMASK, &empty, nil); err != nil {
 		return err
 	}
+	if se := pending(); se != nil {
+		return se
+	}
 	return syscall.Exec(path, args, env)
 }
 
 // defaultIgnoredSignals sets every signal that is ignored now back to
-// SIG_DFL. Signals with a handler need nothing: execve resets them.
+// SIG_DFL: those Go never took over (SIGPROF, 32, 33, and a SIGHUP or
+// SIGINT inherited ignored if nobody called Notify for them).
 func defaultIgnoredSignals() {
 	for sig := 1; sig <= sigRTMax; sig++ {
 		if sig == int(syscall.SIGKILL) || sig == int(syscall.SIGSTOP) {

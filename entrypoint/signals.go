@@ -20,6 +20,7 @@ type Signals struct {
 
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
+	caught  chan struct{} // closed once every signal is caught, not only the urgent ones
 }
 
 // CatchSignals catches every catchable signal from here on; call it first in
@@ -27,15 +28,24 @@ type Signals struct {
 // being ignored (PID 1) or making the Go runtime exit 2.
 func CatchSignals() *Signals {
 	s := newSignals()
-	sigs := caughtSignals()
-	asOS := make([]os.Signal, len(sigs))
-	for i, sig := range sigs {
-		asOS[i] = sig
-	}
-	signal.Notify(s.other, asOS...)
+	s.caught = make(chan struct{})
+	urgent, rest := caughtSignals()
 	signal.Notify(s.child, syscall.SIGCHLD)
+	signal.Notify(s.other, asOSSignals(urgent)...)
+	go func() {
+		defer close(s.caught)
+		signal.Notify(s.other, asOSSignals(rest)...)
+	}()
 	go s.dispatch()
 	return s
+}
+
+func asOSSignals(sigs []syscall.Signal) []os.Signal {
+	out := make([]os.Signal, len(sigs))
+	for i, sig := range sigs {
+		out[i] = sig
+	}
+	return out
 }
 
 // newSignals makes a Signals not yet connected to the runtime, for tests
@@ -51,7 +61,14 @@ func newSignals() *Signals {
 		cancel:  cancel,
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
+		caught:  closedChan(),
 	}
+}
+
+func closedChan() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
 }
 
 // dispatch watches set-up: the first terminating signal cancels s.ctx;
@@ -83,6 +100,10 @@ func (s *Signals) takeOver() *SignalError {
 	return s.received()
 }
 
+// awaitAllCaught waits until every signal is caught: a supervisor must
+// forward all of them for the command's whole life.
+func (s *Signals) awaitAllCaught() { <-s.caught }
+
 // received returns the terminating signal that cancelled s.ctx, or nil.
 func (s *Signals) received() *SignalError {
 	if se, ok := context.Cause(s.ctx).(*SignalError); ok {
@@ -91,12 +112,19 @@ func (s *Signals) received() *SignalError {
 	return nil
 }
 
-// release stops delivering signals to the channels: signals get back the
-// dispositions they had when the program started.
-func (s *Signals) release() {
-	signal.Stop(s.other)
-	signal.Stop(s.child)
-	signal.Reset()
+// pendingTermination returns a terminating signal waiting in the channel,
+// without blocking; for the last moment before the launcher replaces itself.
+func (s *Signals) pendingTermination() *SignalError {
+	for {
+		select {
+		case sig := <-s.other:
+			if n, ok := sig.(syscall.Signal); ok && terminates(n) {
+				return &SignalError{Signal: n}
+			}
+		default:
+			return nil
+		}
+	}
 }
 
 // Context returns a context cancelled when a terminating signal arrives

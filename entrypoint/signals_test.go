@@ -49,8 +49,17 @@ func TestSignalClasses(t *testing.T) {
 
 func TestCaughtSignals(t *testing.T) {
 	caught := map[syscall.Signal]bool{}
-	for _, s := range caughtSignals() {
+	first, rest := caughtSignals()
+	for _, s := range append(first, rest...) {
+		if caught[s] {
+			t.Errorf("%v is caught twice", s)
+		}
 		caught[s] = true
+	}
+	for _, s := range first {
+		if !terminates(s) && s != syscall.SIGPIPE {
+			t.Errorf("%v is caught first but is harmless early", s)
+		}
 	}
 	for _, s := range []syscall.Signal{syscall.SIGKILL, syscall.SIGSTOP, syscall.SIGURG, syscall.SIGCHLD} {
 		if caught[s] {

@@ -36,6 +36,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals()
 	}
+	sigs.awaitAllCaught()
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
 		return se.ExitCode()
@@ -55,8 +56,9 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	}
 	logger.Debug("command started", "path", cmd.Path, "pid", pid)
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
-	// pages back so the idle supervisor stays small.
-	debug.FreeOSMemory()
+	// pages back so the idle supervisor stays small. In the background,
+	// so that reaping a command that exits at once does not wait for it.
+	go debug.FreeOSMemory()
 
 	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger}
 	status := s.waitMain()
