@@ -74,6 +74,11 @@ func (d *detection) cpuV2(dir, point string) {
 	})
 	// cpuset.cpus.effective exists only where the cpuset controller is
 	// enabled; the nearest ancestor that has it holds the inherited set.
+	// A set holds at least one CPU, so it cannot lower a quota of one.
+	if cpus.ok && cpus.v <= 1 {
+		d.setCPUs(cpus)
+		return
+	}
 	ancestors(dir, point, func(p string, _ bool) bool {
 		file := p + "/cpuset.cpus.effective"
 		n, present := d.cpuCount(file, false)
@@ -90,6 +95,9 @@ func (d *detection) cpusetV1(dir string) {
 	var cpus cpuMin
 	if d.lim.CPUs != nil {
 		cpus = cpuMin{*d.lim.CPUs, d.lim.CPUsSource, true}
+		if cpus.v <= 1 {
+			return // a set holds at least one CPU
+		}
 	}
 	file := dir + "/cpuset.cpus"
 	if n, present := d.cpuCount(file, true); present {

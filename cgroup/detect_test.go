@@ -34,13 +34,13 @@ var detectCases = map[string]struct {
 }{
 	"v1-docker-host-paths": {want: Limits{
 		Cgroup: "v1", MemoryBytes: u64(512 * mib), MemorySource: v1Mem + "/memory.limit_in_bytes",
-		SwapBytes: u64(512 * mib), SwapSource: v1Mem + "/memory.memsw.limit_in_bytes minus the memory limit",
+		SwapBytes: u64(512 * mib), SwapSource: v1Mem + "/memory.stat hierarchical_memsw_limit minus the memory limit",
 		CPUs: f64(1.5), CPUsSource: v1CPU + "/cpu.cfs_quota_us",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
 	}, notes: []string{cpuTop}},
 	"v1-private-ns": {want: Limits{
 		Cgroup: "v1", MemoryBytes: u64(300 * mib), MemorySource: v1Mem + "/memory.limit_in_bytes",
-		SwapBytes: u64(300 * mib), SwapSource: v1Mem + "/memory.memsw.limit_in_bytes minus the memory limit",
+		SwapBytes: u64(300 * mib), SwapSource: v1Mem + "/memory.stat hierarchical_memsw_limit minus the memory limit",
 		CPUs: f64(1), CPUsSource: "/sys/fs/cgroup/cpuset/cpuset.cpus",
 		HostMemoryBytes: 24683656 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
 	}, notes: []string{cpuTop}},
@@ -81,9 +81,9 @@ var detectCases = map[string]struct {
 		`/proc/meminfo: line "MemTotal: lots kB"`,
 		`/proc/self/mountinfo: no " - " separator in "this is not a mount"`,
 		`/proc/self/cgroup: want "ID:CONTROLLERS:PATH", got "9:memory"`,
+		`/sys/fs/cgroup/memory/memory.stat: line "hierarchical_memory_limit lots"`,
 		`/sys/fs/cgroup/memory/memory.limit_in_bytes: not a number: "12abc"`,
 		`/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes: not a number: "-5"`,
-		`/sys/fs/cgroup/memory/memory.stat: line "hierarchical_memory_limit lots"`,
 		`/sys/fs/cgroup/cpu/cpu.cfs_quota_us, /sys/fs/cgroup/cpu/cpu.cfs_period_us: quota: not a number: "fast"`,
 		`/sys/fs/cgroup/cpuset/cpuset.cpus: CPU list "3-1": bad range "3-1"`,
 	}},
@@ -108,7 +108,7 @@ var detectCases = map[string]struct {
 	}, notes: []string{cpuTop}},
 	"untranslatable": {want: Limits{
 		Cgroup: "v1", MemoryBytes: u64(256 * mib), MemorySource: v1Mem + "/memory.limit_in_bytes",
-		SwapBytes: u64(0), SwapSource: v1Mem + "/memory.memsw.limit_in_bytes minus the memory limit",
+		SwapBytes: u64(0), SwapSource: v1Mem + "/memory.stat hierarchical_memsw_limit minus the memory limit",
 		CPUs: f64(1), CPUsSource: v1CPU + "/cpu.cfs_quota_us",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
 	}, notes: []string{

@@ -46,35 +46,21 @@ func (d *detection) belowHost(v uint64) bool {
 }
 
 func (d *detection) memoryV1(dir, point string) {
-	var mem, memsw minimum
-	file := dir + "/memory.limit_in_bytes"
-	if v, ok, _ := d.readLimit(file, true, parseV1Limit); ok && d.belowHost(v) {
-		mem.offer(v, file)
-	}
-	// Without swap accounting (swapaccount=0) no memsw file exists.
-	swFile := dir + "/memory.memsw.limit_in_bytes"
-	if v, ok, _ := d.readLimit(swFile, false, parseV1Limit); ok {
-		memsw.offer(v, swFile)
-	}
-	ownVisible := mem.ok
-
-	// hierarchical_* is the kernel's own minimum over every ancestor that
-	// applies (it honours use_hierarchy), including those above the mount
-	// root that the process cannot see: an ECS task, a pod. Walking the
-	// visible ancestors is only the fallback when it is missing.
+	// hierarchical_* in memory.stat is the kernel's own minimum over the
+	// group and every ancestor that applies (it honours use_hierarchy),
+	// including those above the mount root that the process cannot see:
+	// an ECS task, a pod. Reading it first spares most other reads.
 	stat := dir + "/memory.stat"
-	hMem, hSw, found := d.hierarchicalV1(stat)
-	if !found {
-		d.ancestorsV1(dir, point, &mem, &memsw)
-	}
-	if hMem.ok && d.belowHost(hMem.v) && (!mem.ok || hMem.v < mem.v) {
-		mem = minimum{hMem.v, stat + " hierarchical_memory_limit", true}
-		if !ownVisible {
-			d.note("memory limit is set on a group above the container's own (%s hierarchical_memory_limit), e.g. an ECS task or pod limit", stat)
+	mem, memsw, found := d.hierarchicalV1(stat)
+	if found {
+		if mem.ok && !d.belowHost(mem.v) {
+			mem = minimum{}
 		}
-	}
-	if hSw.ok && (!memsw.ok || hSw.v < memsw.v) {
-		memsw = minimum{hSw.v, stat + " hierarchical_memsw_limit", true}
+		if mem.ok {
+			d.attributeV1(dir, &mem)
+		}
+	} else {
+		mem, memsw = d.walkV1(dir, point)
 	}
 	d.setMemory(mem)
 	if mem.ok && memsw.ok {
@@ -88,22 +74,39 @@ func (d *detection) memoryV1(dir, point string) {
 	d.lim.OOMKillFile = dir + "/memory.oom_control"
 }
 
-// ancestorsV1 offers the limits of the visible ancestors of dir.
-func (d *detection) ancestorsV1(dir, point string, mem, memsw *minimum) {
+// attributeV1 names the group's own limit file as the source when it
+// holds the hierarchical minimum, and says so when an ancestor does.
+func (d *detection) attributeV1(dir string, mem *minimum) {
+	file := dir + "/memory.limit_in_bytes"
+	own, ok, _ := d.readLimit(file, true, parseV1Limit)
+	if ok && own == mem.v {
+		mem.src = file
+		return
+	}
+	d.note("memory limit is set on a group above the container's own (%s), e.g. an ECS task or pod limit", mem.src)
+}
+
+// walkV1 is the fallback without hierarchical figures: the minimum over
+// the group and its visible ancestors.
+func (d *detection) walkV1(dir, point string) (mem, memsw minimum) {
+	swapAccounting := true
 	ancestors(dir, point, func(p string, leaf bool) bool {
-		if leaf {
-			return false
-		}
 		file := p + "/memory.limit_in_bytes"
-		if v, ok, _ := d.readLimit(file, false, parseV1Limit); ok && d.belowHost(v) {
+		if v, ok, _ := d.readLimit(file, leaf, parseV1Limit); ok && d.belowHost(v) {
 			mem.offer(v, file)
 		}
-		file = p + "/memory.memsw.limit_in_bytes"
-		if v, ok, _ := d.readLimit(file, false, parseV1Limit); ok {
-			memsw.offer(v, file)
+		if swapAccounting {
+			// Without swap accounting (swapaccount=0) no memsw file exists.
+			file = p + "/memory.memsw.limit_in_bytes"
+			v, ok, present := d.readLimit(file, false, parseV1Limit)
+			swapAccounting = present
+			if ok {
+				memsw.offer(v, file)
+			}
 		}
 		return false
 	})
+	return mem, memsw
 }
 
 // hierarchicalV1 reads the two hierarchical limits from memory.stat. They
@@ -128,7 +131,7 @@ func (d *detection) hierarchicalV1(file string) (mem, memsw minimum, found bool)
 		}
 		found = found || (isMem && err == nil)
 		if limited {
-			dst.offer(v, file)
+			dst.offer(v, file+" "+string(line[:bytes.IndexByte(line, ' ')]))
 		}
 		return false
 	})
