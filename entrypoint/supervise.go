@@ -3,7 +3,6 @@ package entrypoint
 import (
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -58,7 +57,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
 	// pages back so the idle supervisor stays small. In the background,
 	// so that reaping a command that exits at once does not wait for it.
-	go debug.FreeOSMemory()
+	go shrinkWhileWaiting()
 
 	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger}
 	status := s.waitMain()

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -90,5 +93,38 @@ func TestOOMWatch(t *testing.T) {
 	var nilWatch *OOMWatch
 	if _, ok := nilWatch.start(slog.New(slog.DiscardHandler)); ok {
 		t.Fatal("a nil OOMWatch is on")
+	}
+}
+
+// TestReadOnlyFileMappings: only private, file-backed, non-writable
+// mappings are candidates for dropping.
+func TestReadOnlyFileMappings(t *testing.T) {
+	for _, c := range []struct {
+		fixture string
+		want    []mapping
+		wantErr bool
+	}{
+		{"static-go", []mapping{{0x400000, 0x4f4000}, {0x4f4000, 0x61c000}}, false},
+		{"shared-and-deleted", []mapping{{0x400000, 0x4f4000}}, false},
+		{"bad-range", nil, true},
+		{"empty", nil, false},
+	} {
+		t.Run(c.fixture, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", "supervise", "maps", c.fixture))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got, err := readOnlyFileMappings(f)
+			if (err != nil) != c.wantErr {
+				t.Fatalf("err = %v, want error %v", err, c.wantErr)
+			}
+			if c.wantErr && !strings.Contains(err.Error(), "zz") {
+				t.Fatalf("error %v does not quote the bad line", err)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("got %x, want %x", got, c.want)
+			}
+		})
 	}
 }
