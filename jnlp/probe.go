@@ -1,0 +1,132 @@
+package jnlp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// attempt logs one failed or successful attempt and records its cause.
+func (w *waiter) attempt(n int, target, cause string) {
+	elapsed := w.o.Now().Sub(w.start).Round(time.Millisecond)
+	if cause == "" {
+		w.log.Info("controller ready", "attempt", n, "elapsed", elapsed.String(),
+			"limit", w.o.Timeout.String(), "url", RedactURL(target))
+		return
+	}
+	w.mu.Lock()
+	w.last = cause
+	w.mu.Unlock()
+	w.log.Info("controller not ready", "attempt", n, "elapsed", elapsed.String(),
+		"limit", w.o.Timeout.String(), "url", RedactURL(target), "cause", cause)
+}
+
+// readyCause is "" when resp says the controller is ready, else why not.
+func (w *waiter) readyCause(resp *http.Response) string {
+	if resp.StatusCode != http.StatusOK {
+		return httpStatus(resp)
+	}
+	if w.a.Mode == ModeTCP && resp.Header.Get("X-Jenkins-JNLP-Port") == "" && resp.Header.Get("X-Hudson-JNLP-Port") == "" {
+		return "HTTP 200 without X-Jenkins-JNLP-Port: not a Jenkins controller?"
+	}
+	return ""
+}
+
+func (w *waiter) probeHTTP(ctx context.Context, target string) error {
+	n := 0
+	u := probeURL(w.a.Mode, target)
+	check := func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		n++
+		cause := ""
+		if err != nil {
+			cause = describe(err)
+		} else {
+			cause = w.readyCause(resp)
+		}
+		w.attempt(n, target, cause)
+		if resp != nil && resp.StatusCode == http.StatusNotFound && w.a.Mode == ModeTCP {
+			w.hint.Do(func() {
+				w.log.Warn("the controller answers 404 at /tcpSlaveAgentListener/: its TCP agent port may be disabled; set JENKINS_WEB_SOCKET=true to connect by websocket",
+					"url", RedactURL(target))
+			})
+		}
+		return cause != "", nil
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   w.client,
+		Logger:       debugLogger{w.log},
+		RetryWaitMin: w.o.MinWait,
+		RetryWaitMax: w.o.MaxWait,
+		RetryMax:     math.MaxInt32, // the context's deadline bounds the wait
+		CheckRetry:   check,
+		Backoff:      jitterBackoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("readiness URL %q: %w", RedactURL(u), err)
+	}
+	if w.a.Name != "" {
+		req.Header.Set("Node-Name", w.a.Name)
+	}
+	req.Header.Set("User-Agent", "jenkins-launcher")
+	resp, err := rc.Do(req)
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return err
+	}
+	if c := w.readyCause(resp); c != "" {
+		return errors.New(c)
+	}
+	return nil
+}
+
+func (w *waiter) probeTCP(ctx context.Context, addr string) error {
+	d := net.Dialer{Timeout: w.o.AttemptTimeout}
+	for n := 1; ; n++ {
+		conn, err := d.DialContext(ctx, "tcp", addr)
+		if ctx.Err() != nil {
+			if conn != nil {
+				conn.Close()
+			}
+			return ctx.Err()
+		}
+		if err == nil {
+			conn.Close()
+			w.attempt(n, addr, "")
+			return nil
+		}
+		w.attempt(n, addr, describe(err))
+		t := time.NewTimer(jitterBackoff(w.o.MinWait, w.o.MaxWait, n-1, nil))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// debugLogger is retryablehttp's LeveledLogger on our logger at debug level:
+// WaitReady logs each attempt itself, once.
+type debugLogger struct{ l *slog.Logger }
+
+func (d debugLogger) Error(msg string, kv ...interface{}) { d.l.Debug(msg, kv...) }
+func (d debugLogger) Info(msg string, kv ...interface{})  { d.l.Debug(msg, kv...) }
+func (d debugLogger) Debug(msg string, kv ...interface{}) { d.l.Debug(msg, kv...) }
+func (d debugLogger) Warn(msg string, kv ...interface{})  { d.l.Debug(msg, kv...) }
