@@ -6,7 +6,8 @@
 //	SUPERVISE_GROUP=1        Options.SignalGroup
 //	SUPERVISE_GRACE=DUR      Options.StopGrace
 //	SUPERVISE_DEBUG=1        debug log to stderr
-//	SUPERVISE_OOM_FILE=PATH  Options.OOM reading a counter from PATH
+//	SUPERVISE_OOM_FILE=PATH  Options.OOM reading a counter from PATH: a number,
+//	                         or the "oom_kill N" line of a memory.oom_control
 //	SUPERVISE_SETUP_WAIT=1   print "setup" and wait for a terminating signal instead of running
 package main
 
@@ -72,7 +73,11 @@ func options() entrypoint.Options {
 				if err != nil {
 					return 0, err
 				}
-				return strconv.ParseUint(strings.TrimSpace(string(data)), 10, 64)
+				text := string(data)
+				if i := strings.Index(text, "oom_kill "); i >= 0 {
+					text = strings.Fields(text[i+len("oom_kill "):])[0]
+				}
+				return strconv.ParseUint(strings.TrimSpace(text), 10, 64)
 			},
 			Limit:    "64.0 MiB (test)",
 			JVMFlags: []string{"-Xmx32m"},

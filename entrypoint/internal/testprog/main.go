@@ -48,6 +48,18 @@ func main() {
 		printStatus("parent", fmt.Sprintf("/proc/%d/status", os.Getppid()))
 	case "with-blocked": // with-blocked PROG ARGS...: exec PROG with signals ignored and blocked
 		execWithBlocked(args)
+	case "tty-foreground": // tty-foreground: print "fg" if our group is stdin's foreground group, else "bg"
+		fg, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+		if err != nil {
+			fail("TIOCGPGRP: " + err.Error())
+		}
+		if fg == syscall.Getpgrp() {
+			fmt.Println("fg")
+		} else {
+			fmt.Printf("bg %d %d\n", fg, syscall.Getpgrp())
+		}
+	case "hog": // hog MIB: touch MIB MiB of memory, then print "survived"
+		hog(atoi(arg(args, 0)))
 	case "pid": // pid: print our pid
 		fmt.Println(os.Getpid())
 	case "bump-and-die": // bump-and-die FILE: write 1 into FILE (a fake oom_kill counter), die of SIGKILL
@@ -252,4 +264,18 @@ func execWithBlocked(args []string) {
 	}
 	err := syscall.Exec(arg(args, 0), args, os.Environ())
 	fail(err.Error())
+}
+
+// hog touches mib MiB one page at a time, to be OOM-killed in a small
+// memory cgroup.
+func hog(mib int) {
+	var keep [][]byte
+	for i := 0; i < mib; i++ {
+		b := make([]byte, 1<<20)
+		for j := 0; j < len(b); j += 4096 {
+			b[j] = 1
+		}
+		keep = append(keep, b)
+	}
+	fmt.Println("survived", len(keep))
 }

@@ -1,0 +1,128 @@
+package entrypoint
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"unsafe"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
+	"golang.org/x/sys/unix"
+)
+
+// TestRootTerminalForeground: with a terminal as stdin and controlling
+// terminal, the command's group becomes the terminal's foreground group.
+func TestRootTerminalForeground(t *testing.T) {
+	testutil.RequireRoot(t)
+	p := svBuild(t)
+	master, slave := svOpenPTY(t)
+	defer master.Close()
+	defer slave.Close()
+	for _, c := range []struct {
+		name  string
+		tty   bool
+		want string
+	}{
+		{"terminal", true, "fg"},
+		{"no-terminal", false, "bg"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(p.supervise, p.test, "tty-foreground")
+			cmd.Env = append(os.Environ(), "SUPERVISE_SUBREAPER=1")
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if c.tty {
+				// The launcher leads a new session with the pty as its
+				// controlling terminal, as in `podman run -t`.
+				cmd.Stdin = slave
+				cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+			} else {
+				// A terminal as stdin that is not the launcher's
+				// controlling terminal: nothing to hand over, and the
+				// launcher must not fail trying.
+				cmd.Stdin = slave
+				cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+			}
+			err := cmd.Run()
+			got := strings.TrimSpace(out.String())
+			if c.tty {
+				if err != nil || got != c.want {
+					t.Fatalf("command said %q (err %v), want %q", got, err, c.want)
+				}
+				return
+			}
+			// The command ran; its own TIOCGPGRP fails for the same reason.
+			if !strings.Contains(got, "TIOCGPGRP") {
+				t.Fatalf("command said %q (err %v); want it to run without a controlling terminal", got, err)
+			}
+		})
+	}
+}
+
+// svOpenPTY opens a pseudo-terminal pair.
+func svOpenPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		testutil.Unavailable(t, "no /dev/ptmx: "+err.Error())
+	}
+	unlock := 0
+	if _, _, errno := unix.Syscall(unix.SYS_IOCTL, master.Fd(), unix.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); errno != 0 {
+		t.Fatalf("unlockpt: %v", errno)
+	}
+	n, err := unix.IoctlGetUint32(int(master.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatalf("ptsname: %v", err)
+	}
+	slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatalf("opening the pty slave: %v", err)
+	}
+	return master, slave
+}
+
+// TestRealOOMKillExplained runs a memory hog under the launcher in a 32 MiB
+// cgroup v1 memory group: the kernel OOM killer kills it, the launcher
+// exits 137 and explains why in one line.
+func TestRealOOMKillExplained(t *testing.T) {
+	testutil.RequireRoot(t)
+	root := "/sys/fs/cgroup/memory"
+	if _, err := os.Stat(filepath.Join(root, "memory.oom_control")); err != nil {
+		testutil.Unavailable(t, "no cgroup v1 memory controller at "+root)
+	}
+	p := svBuild(t)
+	group := filepath.Join(root, fmt.Sprintf("entrypoint-oom-test-%d", os.Getpid()))
+	if err := os.Mkdir(group, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.Remove(group); err != nil {
+			t.Errorf("removing cgroup %s: %v", group, err)
+		}
+	})
+	limit := []byte(strconv.Itoa(32 << 20))
+	for _, f := range []string{"memory.limit_in_bytes", "memory.memsw.limit_in_bytes"} {
+		if err := os.WriteFile(filepath.Join(group, f), limit, 0o644); err != nil && f == "memory.limit_in_bytes" {
+			t.Fatal(err)
+		}
+	}
+	// Join the group before exec, so that the launcher and its command
+	// are charged from their first page.
+	script := `echo $$ > "$1/cgroup.procs" && shift && exec "$@"`
+	run := svStart(t, svPID1, []string{"SUPERVISE_OOM_FILE=" + filepath.Join(group, "memory.oom_control")},
+		"/bin/sh", "-c", script, "sh", group, p.supervise, p.test, "hog", "512")
+	code := run.wait()
+	out := run.stderrText()
+	if code != 137 {
+		t.Fatalf("launcher exited %d, want 137; stdout %q; stderr:\n%s", code, run.rest(), out)
+	}
+	if n := strings.Count(out, "killed by the kernel OOM killer"); n != 1 {
+		t.Fatalf("%d OOM lines, want 1; stderr:\n%s", n, out)
+	}
+	t.Log(strings.TrimSpace(out))
+}
