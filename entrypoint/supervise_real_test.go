@@ -24,8 +24,8 @@ func TestRootTerminalForeground(t *testing.T) {
 	defer master.Close()
 	defer slave.Close()
 	for _, c := range []struct {
-		name  string
-		tty   bool
+		name string
+		tty  bool
 		want string
 	}{
 		{"terminal", true, "fg"},
