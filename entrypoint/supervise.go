@@ -53,7 +53,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err, "exit_code", code)
 		return code
 	}
-	logger.Debug("command started", "path", cmd.Path, "pid", pid)
+	logger.Info("command started", "path", cmd.Path, "pid", pid)
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
 	// pages back so the idle supervisor stays small. In the background,
 	// so that reaping a command that exits at once does not wait for it.
@@ -62,7 +62,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger}
 	status := s.waitMain()
 	code := exitCode(status)
-	logger.Debug("command exited", "pid", pid, "exit_code", code)
+	logger.Info("command exited", "pid", pid, "exit_code", code)
 	if status.Signaled() && status.Signal() == syscall.SIGKILL && oomOK {
 		opts.OOM.diagnose(oomBefore, logger)
 	}
