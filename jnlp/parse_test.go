@@ -14,7 +14,7 @@ const testSecret = "s3cr3t"
 
 // readLines reads a fixture file of one value per line; a missing file is
 // nil, ok=false.
-func readLines(t *testing.T, path string) ([]string, bool) {
+func readLines(t testing.TB, path string) ([]string, bool) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
@@ -30,7 +30,7 @@ func readLines(t *testing.T, path string) ([]string, bool) {
 	return strings.Split(s, "\n"), true
 }
 
-func fixtureEnv(t *testing.T, dir string) func(string) (string, bool) {
+func fixtureEnv(t testing.TB, dir string) func(string) (string, bool) {
 	lines, _ := readLines(t, filepath.Join(dir, "env"))
 	env := map[string]string{}
 	for _, l := range lines {
