@@ -76,8 +76,11 @@ cell() {
   filled=$(grep -c '^filled' "$out" || true)
   phase=no; grep -q '^phase done' "$out" && phase=yes
   if [ "$kills" -gt 0 ]; then outcome="KERNEL OOM KILL"
-  elif grep -q 'OutOfMemoryError' "$err"; then outcome="java OOME: $(sed -n 's/.*OutOfMemoryError: *//p' "$err" | head -1)"
-  elif grep -q '^java oome' "$out"; then outcome="java OOME: $(sed -n 's/^java oome *//p' "$out" | head -1)"
+  # HotSpot prints "Terminating due to java.lang.OutOfMemoryError: X" on
+  # stdout; an uncaught one goes to stderr; Stress's own catch prints
+  # "java oome X".
+  elif grep -hq 'OutOfMemoryError: ' "$out" "$err"; then outcome="java OOME: $(sed -n 's/.*OutOfMemoryError: *//p' "$out" "$err" | head -1 | cut -c1-40)"
+  elif grep -q '^java oome' "$out"; then outcome="java OOME: $(sed -n 's/^java oome *//p' "$out" | head -1 | cut -c1-40)"
   else outcome="exit $rc"
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$lim" "$outcome" "$kills" "$filled" $((filled * 100 / lim)) "$peak" $((peak * 100 / lim)) "$phase" >>"$work/rows"
