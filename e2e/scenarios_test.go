@@ -75,8 +75,11 @@ func TestAgentLateController(t *testing.T) {
 	a.ctrl = startController(t, s, addr, a.secret)
 	rep := waitReport(t, a, a.ctrl, c)
 	checkAgentBasics(t, rep)
-	if log := c.stderr(); !regexp.MustCompile(`(?i)wait`).MatchString(log) {
-		t.Errorf("launcher log does not say it is waiting for the controller:\n%s", log)
+	// While it waited, the launcher said why it was not starting yet: a
+	// line naming the controller and the refused connection.
+	waiting := regexp.MustCompile(`(?m)^.*` + regexp.QuoteMeta(a.url) + `.*refused.*$`)
+	if log := c.stderr(); !waiting.MatchString(log) {
+		t.Errorf("launcher log does not show it waiting for %s:\n%s", a.url, log)
 	}
 }
 
