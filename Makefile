@@ -4,7 +4,10 @@ SHELL := /bin/bash
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -buildid= -X main.version=$(VERSION)
-BUILD := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+# nethttpomithttp2: the readiness probe and the jar download need HTTP/1.1
+# only; leaving HTTP/2 out saves 360 KB of binary (README, "Size").
+TAGS := nethttpomithttp2
+BUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)'
 FUZZTIME ?= 10s
 PKGS := ./...
 
