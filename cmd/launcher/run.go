@@ -1,15 +1,117 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"io"
+	"os"
+	"syscall"
+
+	"github.com/jenkins-launcher/launcher/config"
+	"github.com/jenkins-launcher/launcher/entrypoint"
+	"github.com/jenkins-launcher/launcher/jnlp"
 )
 
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 1 && args[1] == "version" {
-		fmt.Fprintln(stdout, "launcher", version)
-		return 0
+const usage = `usage:
+  launcher [AGENT OPTIONS...]          run the Jenkins inbound agent (drop-in for jenkins-agent)
+  launcher COMMAND                     run one command (no '-', one word) with home and PID-1 handling
+  launcher exec -- CMD [ARGS...]       run any command under the launcher (JVM flags added for java)
+  launcher plan [--json] [ARGS...]     show what 'launcher ARGS...' would do, change nothing
+  launcher install DIR                 copy this binary into DIR/launcher (mode 0755)
+  launcher version                     print the version
+See README.md for the LAUNCHER_* settings and exit codes.
+`
+
+// run is the whole program; it returns the exit code.
+func run(h host, args []string) int {
+	// First, so that a signal during set-up ends us with 128+n instead of
+	// being ignored (PID 1) or ending the Go runtime with 2.
+	sigs := entrypoint.CatchSignals()
+
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintf(h.stderr, "launcher: invalid setting: %v\n", err)
+		return exitUsage
 	}
-	fmt.Fprintln(stderr, "launcher: not implemented yet")
-	return 70
+	log := newLogger(h.stderr, cfg.LogFormat, cfg.LogLevel)
+
+	if len(args) > 0 {
+		switch args[0] {
+		case "version":
+			fmt.Fprintln(h.stdout, "launcher", version)
+			return exitOK
+		case "help":
+			fmt.Fprint(h.stdout, usage)
+			return exitOK
+		case "install":
+			if len(args) != 2 {
+				fmt.Fprint(h.stderr, "launcher install: want exactly one directory\n"+usage)
+				return exitUsage
+			}
+			self, err := h.self()
+			if err == nil {
+				err = installSelf(args[1], self)
+			}
+			if err != nil {
+				log.Error("install failed", "dir", args[1], "error", err)
+				return exitInternal
+			}
+			log.Info("installed", "path", args[1]+"/launcher")
+			return exitOK
+		case "plan":
+			return planCommand(h, cfg, log, args[1:])
+		}
+	}
+
+	inv, err := parseInvocation(args)
+	if err != nil {
+		log.Error(err.Error())
+		return exitUsage
+	}
+	if inv.mode == "agent" && jnlp.NeedsReexec(inv.args) {
+		return reexecWithoutSecret(h, inv.args, log)
+	}
+	ctx := sigs.Context(context.Background())
+	pl := planner{h: h, cfg: cfg, log: log}
+	p := pl.build(ctx, inv)
+	if ctx.Err() != nil {
+		return signalExit(ctx)
+	}
+	pl.logPlan(p)
+	if p.ExitCode != exitOK {
+		log.Error("cannot start", "exit_code", p.ExitCode, "reason", p.Reason)
+		return p.ExitCode
+	}
+	return pl.execute(ctx, p, sigs)
+}
+
+// reexecWithoutSecret runs the launcher again with the secret moved from
+// its arguments (which every user can read in ps) into an inherited
+// descriptor of an anonymous file.
+func reexecWithoutSecret(h host, args []string, log interface{ Error(string, ...any) }) int {
+	_, secret, err := jnlp.ReexecArgs(args, 0)
+	if err != nil {
+		log.Error("cannot move the secret out of the command line", "error", err)
+		return exitUsage
+	}
+	f, err := jnlp.SecretFile(secret)
+	if err == nil {
+		// The descriptor must survive exec.
+		_, _, errno := syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_SETFD, 0)
+		if errno != 0 {
+			err = errno
+		}
+	}
+	if err != nil {
+		log.Error("cannot move the secret out of the command line", "error", err)
+		return exitInternal
+	}
+	newArgs, _, err := jnlp.ReexecArgs(args, int(f.Fd()))
+	if err != nil {
+		log.Error("cannot move the secret out of the command line", "error", err)
+		return exitUsage
+	}
+	self := "/proc/self/exe"
+	err = syscall.Exec(self, append([]string{os.Args[0]}, newArgs...), h.env)
+	log.Error("re-executing the launcher failed", "path", self, "error", err)
+	return exitInternal
 }

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/jenkins-launcher/launcher/entrypoint"
+	"github.com/jenkins-launcher/launcher/jnlp"
+	"github.com/jenkins-launcher/launcher/jvm"
+)
+
+// secretFD is where a supervised child finds the agent secret: the first of
+// Command.ExtraFiles. A launcher that replaces itself keeps the descriptor
+// it has, and the plan is updated with its number.
+const secretFD = 3
+
+func secretRef(fd int) string { return fmt.Sprintf("@/proc/self/fd/%d", fd) }
+
+func (pl planner) planAgent(p *Plan, args []string) *Plan {
+	a, err := jnlp.Parse(pl.h.lookup, args)
+	if err != nil {
+		return p.fail(exitUsage, err.Error())
+	}
+	p.agent = &a
+	p.Warnings = append(p.Warnings, a.Warnings...)
+
+	javaBin, err := jvm.FindAgentJava(pl.h.getenv)
+	if err != nil {
+		return p.fail(exitNotFound, err.Error())
+	}
+	javaPath, code, err := entrypoint.LookPath(javaBin, pl.h.getenv("PATH"))
+	if err != nil {
+		return p.fail(code, err.Error())
+	}
+
+	ap := &AgentPlan{
+		URLs:      redactAll(a.URLs),
+		Mode:      string(a.Mode),
+		Name:      a.Name,
+		Readiness: readiness(a),
+		Timeout:   pl.cfg.ConnectTimeout.String(),
+	}
+	p.Agent = ap
+	if infoOnly(a) {
+		// -help and -version need no controller, no secret and no memory
+		// plan: remoting prints and exits.
+		ap.Readiness = "none (-help/-version)"
+	}
+
+	jarPath, jarSource, reason := pl.planJar(a, p.Home.Path)
+	ap.Jar, ap.JarSource = jarPath, jarSource
+	if reason != "" {
+		return p.fail(exitNoInput, reason)
+	}
+
+	if a.WorkDir != "" {
+		use, create, warn := jnlp.PlanWorkDir(a.WorkDir, p.Home.Path)
+		p.workDir = workDirPlan{dir: use, create: create, warn: warn}
+		if warn != "" {
+			p.Warnings = append(p.Warnings, warn)
+		}
+		a.WorkDir = use
+		ap.WorkDir = use
+		ap.WorkDirOp = map[bool]string{true: "create", false: "use"}[create]
+	}
+
+	jp, code, err := pl.planJVM(p, javaPath, a.JavaOpts, 50)
+	p.JVM = jp
+	if err != nil {
+		return p.fail(code, err.Error())
+	}
+
+	argv := []string{javaBin}
+	argv = append(argv, jp.Flags...)
+	argv = append(argv, a.JavaOpts...)
+	argv = append(argv, "-jar", jarPath)
+	secret := ""
+	if a.Secret != "" {
+		secret = secretRef(secretFD)
+		p.secretFD = true
+	}
+	argv = append(argv, a.Argv(secret)...)
+	p.path, p.argv = javaPath, argv
+	p.env = scrubEnv(pl.h.env, a.ScrubEnv)
+	p.Command = jnlp.Redact(argv)
+	return p
+}
+
+// planJar decides where agent.jar comes from. A reason means the run cannot
+// go ahead (exit 66).
+func (pl planner) planJar(a jnlp.Agent, home string) (path, source, reason string) {
+	jar := a.Jar
+	if jar == "" {
+		jar = defaultJarPath
+	}
+	_, statErr := os.Stat(jar)
+	switch pl.cfg.AgentDownload {
+	case "never":
+		if statErr != nil {
+			return jar, "image", fmt.Sprintf("agent jar %s: %v, and LAUNCHER_AGENT_DOWNLOAD=never", jar, statErr)
+		}
+		return jar, "image", ""
+	case "auto":
+		if statErr == nil {
+			return jar, "image", ""
+		}
+	}
+	if len(a.URLs) == 0 {
+		return jar, "download", fmt.Sprintf("agent jar %s is missing and there is no controller URL to download it from (direct mode): add it to the image", jar)
+	}
+	return filepath.Join(pl.cacheDir(home), "agent.jar"), "download", ""
+}
+
+func (pl planner) cacheDir(home string) string {
+	if pl.cfg.CacheDir != "" {
+		return pl.cfg.CacheDir
+	}
+	return filepath.Join(home, ".cache", "jenkins-launcher")
+}
+
+func readiness(a jnlp.Agent) string {
+	switch a.Mode {
+	case jnlp.ModeDirect:
+		return "TCP connect " + a.Direct
+	case jnlp.ModeWebSocket:
+		return "GET " + jnlp.RedactURL(joinURL(firstOr(a.URLs), "login")) + " = 200"
+	}
+	return "GET " + jnlp.RedactURL(joinURL(firstOr(a.URLs), "tcpSlaveAgentListener/")) + " = 200 with X-Jenkins-JNLP-Port"
+}
+
+func firstOr(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func joinURL(base, path string) string {
+	if len(base) > 0 && base[len(base)-1] == '/' {
+		return base + path
+	}
+	return base + "/" + path
+}
+
+func redactAll(urls []string) []string {
+	out := make([]string, len(urls))
+	for i, u := range urls {
+		out[i] = jnlp.RedactURL(u)
+	}
+	return out
+}
+
+// scrubEnv drops variables the agent and its builds must not inherit (the
+// secret: a pipeline's `sh 'env'` would print it).
+func scrubEnv(env, drop []string) []string {
+	out := make([]string, 0, len(env))
+next:
+	for _, kv := range env {
+		for _, name := range drop {
+			if len(kv) > len(name) && kv[len(name)] == '=' && kv[:len(name)] == name {
+				continue next
+			}
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// infoOnly reports an agent run that only prints (-help, -version).
+func infoOnly(a jnlp.Agent) bool {
+	for _, o := range a.Options {
+		switch o {
+		case "-help", "--help", "-version", "--version":
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jenkins-launcher/launcher/config"
+	"github.com/jenkins-launcher/launcher/entrypoint"
+	"github.com/jenkins-launcher/launcher/jnlp"
+	"github.com/jenkins-launcher/launcher/jvm"
+)
+
+// Exit codes of the launcher's own failures; README.md lists them.
+const (
+	exitOK         = 0
+	exitUsage      = 64 // EX_USAGE: bad configuration or arguments
+	exitNoInput    = 66 // EX_NOINPUT: agent.jar missing and not downloadable
+	exitUnavail    = 69 // EX_UNAVAILABLE: controller not reachable in time
+	exitInternal   = 70 // EX_SOFTWARE: no usable home, other internal failure
+	exitConfigMem  = 78 // EX_CONFIG: memory budget too small for a heap
+	exitNotExec    = 126
+	exitNotFound   = 127
+	defaultJarPath = "/usr/share/jenkins/agent.jar"
+)
+
+// invocation is what the words after `launcher` ask for.
+type invocation struct {
+	mode string   // "agent", "exec" or "command"
+	args []string // agent arguments, or the command and its arguments
+}
+
+// reserved words are recognised before anything goes to the agent.
+var reserved = map[string]bool{"plan": true, "exec": true, "install": true, "version": true, "help": true}
+
+func parseInvocation(args []string) (invocation, error) {
+	if len(args) > 0 && args[0] == "exec" {
+		rest := args[1:]
+		if len(rest) > 0 && rest[0] == "--" {
+			rest = rest[1:]
+		}
+		if len(rest) == 0 {
+			return invocation{}, errors.New("exec: no command given; usage: launcher exec -- CMD [ARGS...]")
+		}
+		return invocation{mode: "exec", args: rest}, nil
+	}
+	if len(args) > 0 && reserved[args[0]] {
+		return invocation{}, fmt.Errorf("%q cannot be planned or run here; usage: launcher plan [--json] [exec -- CMD ...|AGENT ARGS...]", args[0])
+	}
+	if jnlp.IsCommand(args) {
+		return invocation{mode: "command", args: args}, nil
+	}
+	return invocation{mode: "agent", args: args}, nil
+}
+
+// planner builds a Plan. It reads, it never writes: `launcher plan` and a
+// real run share it.
+type planner struct {
+	h        host
+	cfg      config.Config
+	log      *slog.Logger
+	planOnly bool // `launcher plan`: report, do not prepare
+}
+
+func (pl planner) build(ctx context.Context, inv invocation) *Plan {
+	p := &Plan{Mode: inv.mode, Supervise: entrypoint.ShouldSupervise(pl.h.pid, pl.cfg.Subreaper)}
+	p.Limits = pl.limits(ctx, inv, p.Supervise)
+
+	home, err := entrypoint.PlanHome(pl.identityInput())
+	p.Home = home
+	if err != nil {
+		return p.fail(exitInternal, fmt.Sprintf("no usable home: %v", err))
+	}
+	if home.Reason != "" {
+		p.Warnings = append(p.Warnings, home.Reason)
+	}
+
+	switch inv.mode {
+	case "command":
+		return pl.planCommand(p, inv.args, false)
+	case "exec":
+		return pl.planCommand(p, inv.args, true)
+	}
+	return pl.planAgent(p, inv.args)
+}
+
+func (pl planner) identityInput() entrypoint.IdentityInput {
+	return entrypoint.IdentityInput{
+		Root:     pl.h.root,
+		UID:      pl.h.uid,
+		GID:      pl.h.gid,
+		Getenv:   pl.h.lookup,
+		UserName: pl.cfg.User,
+		Log:      pl.log,
+	}
+}
+
+// planCommand plans `launcher exec -- CMD ...` and the single-command form.
+// Only exec gets JVM flags, and only when the command is java.
+func (pl planner) planCommand(p *Plan, args []string, jvmFlags bool) *Plan {
+	path, code, err := entrypoint.LookPath(args[0], pl.h.getenv("PATH"))
+	if err != nil {
+		return p.fail(code, err.Error())
+	}
+	p.path = path
+	p.argv = append([]string{}, args...)
+	if jvmFlags && isJava(args[0]) {
+		opts, _ := jvm.SplitJavaCommand(args[1:])
+		jp, code, err := pl.planJVM(p, path, opts, 100)
+		if err != nil {
+			return p.fail(code, err.Error())
+		}
+		p.JVM = jp
+		p.argv = append(append([]string{args[0]}, jp.Flags...), args[1:]...)
+	}
+	p.env = pl.h.env
+	p.Command = jnlp.Redact(p.argv)
+	return p
+}
+
+// planJVM reads the java binary's version and sizes its memory. userOpts are
+// the options the user gave for this JVM; JAVA_TOOL_OPTIONS and
+// JDK_JAVA_OPTIONS are added here because every JVM reads them.
+func (pl planner) planJVM(p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
+	ctx := context.Background()
+	java, err := jvm.Inspect(ctx, javaPath)
+	if err != nil {
+		// An unknown version only costs version-specific flags; the JVM
+		// itself may still run. Plan for the oldest JVM we support.
+		p.Warnings = append(p.Warnings, fmt.Sprintf("java version unknown, planning conservatively: %v", err))
+		java = jvm.Java{Path: javaPath, VersionString: "unknown", VersionSource: "none"}
+	}
+	all := append([]string{}, userOpts...)
+	for _, name := range []string{"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"} {
+		v, ok := pl.h.lookup(name)
+		if !ok || strings.TrimSpace(v) == "" {
+			continue
+		}
+		words, err := jnlp.SplitWords(v)
+		if err != nil {
+			return nil, exitUsage, fmt.Errorf("%s: %w", name, err)
+		}
+		all = append(all, words...)
+	}
+	in := jvm.Input{
+		MemoryBytes:    p.Limits.MemoryBytes,
+		CPUs:           p.Limits.CPUs,
+		CgroupVersion:  p.Limits.Cgroup,
+		CPUsFromCgroup: p.Limits.CPUs != nil && strings.HasPrefix(p.Limits.CPUsSource, "/"),
+		Budget:         pl.cfg.JVMMemory,
+		DefaultPercent: defaultPercent,
+		UserOptions:    all,
+		Threads:        pl.cfg.JVMThreads,
+		Classes:        pl.cfg.JVMClasses,
+		Arch:           pl.h.arch,
+		Home:           p.Home.Path,
+		ExitOnOOM:      pl.cfg.JVMExitOnOOM,
+		Enabled:        pl.cfg.JVMFlags,
+		Version:        java.Version,
+	}
+	if p.Supervise {
+		in.LauncherRSS = selfRSS(pl.h.root)
+	}
+	plan, err := jvm.PlanMemory(in)
+	jp := &JVMPlan{Java: java, Plan: plan, Enabled: pl.cfg.JVMFlags}
+	if err != nil {
+		var be *jvm.BudgetError
+		if errors.As(err, &be) {
+			return jp, exitConfigMem, err
+		}
+		return jp, exitInternal, err
+	}
+	return jp, exitOK, nil
+}
+
+// selfRSS is the launcher's resident memory now, near its peak: it shares
+// the container's cgroup with the JVM for as long as it supervises.
+func selfRSS(root string) uint64 {
+	b, err := os.ReadFile(filepath.Join(root, "proc/self/statm"))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	var pages uint64
+	if _, err := fmt.Sscan(f[1], &pages); err != nil {
+		return 0
+	}
+	return pages * uint64(os.Getpagesize())
+}
+
+func isJava(name string) bool { return filepath.Base(name) == "java" }

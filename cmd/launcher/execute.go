@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/jenkins-launcher/launcher/cgroup"
+	"github.com/jenkins-launcher/launcher/config"
+	"github.com/jenkins-launcher/launcher/entrypoint"
+	"github.com/jenkins-launcher/launcher/jnlp"
+)
+
+// execute carries out a plan that would go ahead: it makes the home, waits
+// for the controller, fetches agent.jar, then hands the finished command to
+// entrypoint. A signal before the child starts ends it with 128+n, after
+// removing what it created.
+func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals) int {
+	log := pl.log
+	var cleanups []func()
+	undo := func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}
+	stopped := func() (int, bool) {
+		if ctx.Err() == nil {
+			return 0, false
+		}
+		undo()
+		return signalExit(ctx), true
+	}
+
+	homeEnv, cleanup, err := entrypoint.ApplyHome(pl.identityInput(), p.Home)
+	if err != nil {
+		log.Error("no usable home directory", "error", err)
+		return exitInternal
+	}
+	cleanups = append(cleanups, cleanup)
+	log.Info("home", "path", p.Home.Path, "action", p.Home.Action, "passwd", p.Home.Passwd, "uid", p.Home.UID, "gid", p.Home.GID)
+	if code, ok := stopped(); ok {
+		return code
+	}
+	env := entrypoint.MergeEnv(p.env, homeEnv)
+
+	var extra []*os.File
+	if a := p.agent; a != nil && !infoOnly(*a) {
+		if p.workDir.dir != "" {
+			use, warn, err := jnlp.PrepareWorkDir(p.workDir.dir, p.Home.Path)
+			if err != nil {
+				undo()
+				log.Error("agent work directory unusable", "dir", p.workDir.dir, "error", err)
+				return exitInternal
+			}
+			if warn != "" {
+				log.Warn(warn)
+			}
+			if use != p.workDir.dir {
+				p.argv = replaceWorkDir(p.argv, p.workDir.dir, use)
+			}
+		}
+		if err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log}); err != nil {
+			if code, ok := stopped(); ok {
+				return code
+			}
+			undo()
+			log.Error("controller not reachable", "error", err)
+			return exitUnavail
+		}
+		jar, source, err := jnlp.EnsureJar(ctx, *a, jnlp.JarOptions{
+			Path:     p.Agent.Jar,
+			Download: pl.cfg.AgentDownload,
+			CacheDir: pl.cacheDir(p.Home.Path),
+			Logger:   log,
+		})
+		if err != nil {
+			if code, ok := stopped(); ok {
+				return code
+			}
+			undo()
+			log.Error("agent.jar not available", "error", err)
+			return exitNoInput
+		}
+		if jar != p.Agent.Jar {
+			p.argv = replaceJar(p.argv, p.Agent.Jar, jar)
+			p.Agent.Jar, p.Agent.JarSource = jar, source
+		}
+		if p.secretFD {
+			f, err := jnlp.SecretFile(a.Secret)
+			if err != nil {
+				undo()
+				log.Error("cannot hand the secret to the agent", "error", err)
+				return exitInternal
+			}
+			extra = append(extra, f)
+			if !p.Supervise {
+				// Replacing ourselves keeps our descriptor numbers.
+				p.argv = replaceArg(p.argv, secretRef(secretFD), secretRef(int(f.Fd())))
+			}
+		}
+	}
+	if code, ok := stopped(); ok {
+		return code
+	}
+
+	p.Command = jnlp.Redact(p.argv)
+	log.Info("starting", "supervise", p.Supervise, "command", fmt.Sprintf("%q", p.Command))
+	opts := entrypoint.Options{
+		Subreaper:   pl.cfg.Subreaper,
+		SignalGroup: pl.cfg.SignalGroup,
+		StopGrace:   pl.cfg.StopGrace,
+		Logger:      log,
+		OOM:         pl.oomWatch(p),
+	}
+	return entrypoint.Run(entrypoint.Command{Path: p.path, Args: p.argv, Env: env, ExtraFiles: extra}, sigs, opts)
+}
+
+func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
+	if !p.Supervise || p.Limits.OOMKillFile == "" {
+		return nil
+	}
+	limit := "no limit found"
+	if p.Limits.MemoryBytes != nil {
+		limit = fmt.Sprintf("%s (%s)", config.HumanSize(*p.Limits.MemoryBytes), p.Limits.MemorySource)
+	}
+	w := &entrypoint.OOMWatch{
+		Read:   func() (uint64, error) { return cgroup.ReadOOMKills(pl.h.root, p.Limits.OOMKillFile) },
+		Limit:  limit,
+		Advice: "raise the container memory limit, or lower LAUNCHER_JVM_MEMORY so builds beside the agent have more room (LAUNCHER_JVM_THREADS/LAUNCHER_JVM_CLASSES if the agent runs more threads or classes than planned)",
+	}
+	if p.JVM != nil {
+		w.JVMFlags = p.JVM.Flags
+	}
+	return w
+}
+
+func signalExit(ctx context.Context) int {
+	var se *entrypoint.SignalError
+	if errors.As(context.Cause(ctx), &se) {
+		return se.ExitCode()
+	}
+	return exitInternal
+}
+
+func replaceArg(argv []string, old, repl string) []string {
+	out := append([]string{}, argv...)
+	for i, a := range out {
+		if a == old {
+			out[i] = repl
+		}
+	}
+	return out
+}
+
+func replaceJar(argv []string, old, repl string) []string {
+	out := append([]string{}, argv...)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "-jar" && out[i+1] == old {
+			out[i+1] = repl
+			break
+		}
+	}
+	return out
+}
+
+func replaceWorkDir(argv []string, old, repl string) []string {
+	out := append([]string{}, argv...)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "-workDir" && out[i+1] == old {
+			out[i+1] = repl
+		}
+		if out[i] == "-workDir="+old {
+			out[i] = "-workDir=" + repl
+		}
+	}
+	return out
+}

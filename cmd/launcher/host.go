@@ -1,0 +1,50 @@
+package main
+
+import (
+	"io"
+	"os"
+	"runtime"
+)
+
+// host is everything the launcher takes from the process it runs in, so
+// tests can plan against fixture trees and fake environments.
+type host struct {
+	root   string // where proc/, sys/ and etc/ are read; "/" in production
+	env    []string
+	stdout io.Writer
+	stderr io.Writer
+	pid    int
+	uid    int
+	gid    int
+	arch   string
+	self   func() (string, error) // path of the running binary
+}
+
+func newHost() host {
+	return host{
+		root:   "/",
+		env:    os.Environ(),
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		pid:    os.Getpid(),
+		uid:    os.Getuid(),
+		gid:    os.Getgid(),
+		arch:   runtime.GOARCH,
+		self:   os.Executable,
+	}
+}
+
+func (h host) lookup(name string) (string, bool) {
+	// The first match, as libc's getenv and the child would see it.
+	for _, kv := range h.env {
+		if len(kv) > len(name) && kv[len(name)] == '=' && kv[:len(name)] == name {
+			return kv[len(name)+1:], true
+		}
+	}
+	return "", false
+}
+
+func (h host) getenv(name string) string {
+	v, _ := h.lookup(name)
+	return v
+}

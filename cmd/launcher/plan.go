@@ -1,0 +1,64 @@
+package main
+
+import (
+	"github.com/jenkins-launcher/launcher/cgroup"
+	"github.com/jenkins-launcher/launcher/entrypoint"
+	"github.com/jenkins-launcher/launcher/jnlp"
+	"github.com/jenkins-launcher/launcher/jvm"
+)
+
+// Plan is everything the launcher decided. `launcher plan` prints it and a
+// run executes it, so what is shown is what runs.
+type Plan struct {
+	Mode      string              `json:"mode"` // agent | exec | command
+	ExitCode  int                 `json:"exit_code"`
+	Reason    string              `json:"reason,omitempty"`
+	Supervise bool                `json:"supervise"`
+	Limits    cgroup.Limits       `json:"limits"`
+	Home      entrypoint.HomePlan `json:"home"`
+	JVM       *JVMPlan            `json:"jvm,omitempty"`
+	Agent     *AgentPlan          `json:"agent,omitempty"`
+	Command   []string            `json:"command"` // redacted argv
+	Warnings  []string            `json:"warnings,omitempty"`
+
+	// What runs, unredacted; never printed.
+	path     string
+	argv     []string
+	env      []string
+	agent    *jnlp.Agent
+	workDir  workDirPlan
+	secretFD bool // argv carries a -secret @/proc/self/fd/N reference
+}
+
+// JVMPlan is the plan's "jvm" object.
+type JVMPlan struct {
+	jvm.Java
+	jvm.Plan
+	Enabled bool `json:"enabled"`
+}
+
+// AgentPlan is the plan's "agent" object.
+type AgentPlan struct {
+	URLs      []string `json:"urls"`
+	Mode      string   `json:"mode"`
+	Name      string   `json:"name"`
+	Readiness string   `json:"readiness"`
+	Timeout   string   `json:"connect_timeout"`
+	Jar       string   `json:"jar"`
+	JarSource string   `json:"jar_source"`
+	WorkDir   string   `json:"work_dir,omitempty"`
+	WorkDirOp string   `json:"work_dir_action,omitempty"`
+}
+
+type workDirPlan struct {
+	dir    string
+	create bool
+	warn   string
+}
+
+// fail records why the run would not go ahead and with which exit code.
+func (p *Plan) fail(code int, reason string) *Plan {
+	p.ExitCode = code
+	p.Reason = reason
+	return p
+}

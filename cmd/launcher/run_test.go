@@ -1,0 +1,74 @@
+package main
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/jenkins-launcher/launcher/entrypoint"
+)
+
+func TestParseInvocation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		mode string
+		rest []string
+		err  string
+	}{
+		{"no arguments is the agent", nil, "agent", nil, ""},
+		{"one word runs it", []string{"bash"}, "command", []string{"bash"}, ""},
+		{"an option goes to the agent", []string{"-help"}, "agent", []string{"-help"}, ""},
+		{"two words go to the agent", []string{"SECRET", "NAME"}, "agent", []string{"SECRET", "NAME"}, ""},
+		{"exec with dashes", []string{"exec", "--", "java", "-jar", "x.jar"}, "exec", []string{"java", "-jar", "x.jar"}, ""},
+		{"exec without dashes", []string{"exec", "true"}, "exec", []string{"true"}, ""},
+		{"exec of nothing", []string{"exec", "--"}, "", nil, "no command"},
+		{"reserved word is not a command", []string{"version"}, "", nil, "cannot be planned"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv, err := parseInvocation(tc.args)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || inv.mode != tc.mode || !reflect.DeepEqual(inv.args, tc.rest) {
+				t.Fatalf("got %+v, %v; want %s %q", inv, err, tc.mode, tc.rest)
+			}
+		})
+	}
+}
+
+func TestEnvHelpers(t *testing.T) {
+	env := []string{"A=1", "JENKINS_SECRET=s3cr3t", "HOME=/", "SLAVE_NODE_SECRET=x", "JENKINS_SECRETS=keep"}
+	got := scrubEnv(env, []string{"JENKINS_SECRET", "SLAVE_NODE_SECRET"})
+	if want := []string{"A=1", "HOME=/", "JENKINS_SECRETS=keep"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("scrubEnv = %q, want %q", got, want)
+	}
+	got = entrypoint.MergeEnv(got, []string{"HOME=/tmp/home-1", "USER=jenkins"})
+	if want := []string{"A=1", "HOME=/tmp/home-1", "JENKINS_SECRETS=keep", "USER=jenkins"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("MergeEnv = %q, want %q", got, want)
+	}
+}
+
+func TestArgvRewrites(t *testing.T) {
+	argv := []string{"java", "-jar", "/usr/share/jenkins/agent.jar", "-secret", "@/proc/self/fd/3", "-workDir", "/w", "-name", "a"}
+	got := replaceJar(argv, "/usr/share/jenkins/agent.jar", "/h/agent.jar")
+	got = replaceArg(got, "@/proc/self/fd/3", "@/proc/self/fd/7")
+	got = replaceWorkDir(got, "/w", "/h/agent")
+	want := []string{"java", "-jar", "/h/agent.jar", "-secret", "@/proc/self/fd/7", "-workDir", "/h/agent", "-name", "a"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if argv[2] != "/usr/share/jenkins/agent.jar" {
+		t.Fatal("rewrites must not change their input")
+	}
+}
+
+func TestShellJoin(t *testing.T) {
+	got := shellJoin([]string{"java", "-Dx=a b", "it's", ""})
+	if want := `java '-Dx=a b' 'it'\''s' ''`; got != want {
+		t.Fatalf("shellJoin = %s, want %s", got, want)
+	}
+}
