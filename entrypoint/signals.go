@@ -20,7 +20,7 @@ type Signals struct {
 
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
-	caught  chan struct{} // closed once every signal is caught, not only the urgent ones
+	caught  chan struct{} // closed once every standard signal is caught, not only the urgent ones
 }
 
 // CatchSignals catches every catchable signal from here on; call it first in
@@ -29,12 +29,13 @@ type Signals struct {
 func CatchSignals() *Signals {
 	s := newSignals()
 	s.caught = make(chan struct{})
-	urgent, rest := caughtSignals()
+	urgent, standard, realtime := caughtSignals()
 	signal.Notify(s.child, syscall.SIGCHLD)
 	signal.Notify(s.other, asOSSignals(urgent)...)
 	go func() {
-		defer close(s.caught)
-		signal.Notify(s.other, asOSSignals(rest)...)
+		signal.Notify(s.other, asOSSignals(standard)...)
+		close(s.caught)
+		signal.Notify(s.other, asOSSignals(realtime)...)
 	}()
 	go s.dispatch()
 	return s
@@ -100,9 +101,9 @@ func (s *Signals) takeOver() *SignalError {
 	return s.received()
 }
 
-// awaitAllCaught waits until every signal is caught: a supervisor must
-// forward all of them for the command's whole life.
-func (s *Signals) awaitAllCaught() { <-s.caught }
+// awaitStandardCaught waits until every standard signal is caught: a
+// supervisor must forward all of them for the command's whole life.
+func (s *Signals) awaitStandardCaught() { <-s.caught }
 
 // received returns the terminating signal that cancelled s.ctx, or nil.
 func (s *Signals) received() *SignalError {

@@ -5,24 +5,33 @@ import "syscall"
 // sigRTMax is the highest signal number Linux delivers.
 const sigRTMax = 64
 
-// caughtSignals lists every signal the launcher catches from its start: all
-// but SIGKILL and SIGSTOP, which cannot be caught, and SIGURG, which the Go
-// runtime sends itself for goroutine preemption and which would otherwise
-// flood the channel. SIGCHLD is caught on its own channel (see CatchSignals).
-// Notify silently skips the few numbers Go keeps for itself (SIGPROF, 32, 33).
-// The first part, the urgent ones, must be caught before anything else runs;
-// the rest may follow in the background.
-func caughtSignals() (first, rest []syscall.Signal) {
+// sigRTMin is the first real-time signal a program may use (glibc keeps 32
+// and 33 for itself).
+const sigRTMin = 34
+
+// caughtSignals lists every signal the launcher catches: all but SIGKILL
+// and SIGSTOP, which cannot be caught, and SIGURG, which the Go runtime
+// sends itself for goroutine preemption and which would otherwise flood the
+// channel. SIGCHLD is caught on its own channel (see CatchSignals). Notify
+// silently skips the few numbers Go keeps for itself (SIGPROF, 32, 33).
+// Catching costs per signal, so they come in three parts: the urgent ones
+// before CatchSignals returns, the other standard signals in the background
+// before a command is started, the real-time ones in the background after
+// that (nobody stops a container with those; one that arrives in the first
+// milliseconds is dropped).
+func caughtSignals() (first, standard, realtime []syscall.Signal) {
 	for n := syscall.Signal(1); n <= sigRTMax; n++ {
 		switch {
 		case n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG, n == syscall.SIGCHLD:
 		case urgent(n):
 			first = append(first, n)
+		case n < sigRTMin:
+			standard = append(standard, n)
 		default:
-			rest = append(rest, n)
+			realtime = append(realtime, n)
 		}
 	}
-	return first, rest
+	return first, standard, realtime
 }
 
 // urgent says whether CatchSignals catches sig before it returns. Each

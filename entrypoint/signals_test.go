@@ -49,8 +49,13 @@ func TestSignalClasses(t *testing.T) {
 
 func TestCaughtSignals(t *testing.T) {
 	caught := map[syscall.Signal]bool{}
-	first, rest := caughtSignals()
-	for _, s := range append(first, rest...) {
+	first, standard, realtime := caughtSignals()
+	for _, s := range realtime {
+		if s < 34 {
+			t.Errorf("%v is caught late as a real-time signal", s)
+		}
+	}
+	for _, s := range append(append(first, standard...), realtime...) {
 		if caught[s] {
 			t.Errorf("%v is caught twice", s)
 		}

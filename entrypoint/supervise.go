@@ -9,6 +9,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// shrinkDelay is how long the command runs before the supervisor gives
+// memory back.
+const shrinkDelay = 50 * time.Millisecond
+
 // DefaultStopGrace is how long the rest of the command's process group has
 // between SIGTERM and SIGKILL once the command itself has exited.
 const DefaultStopGrace = 5 * time.Second
@@ -35,7 +39,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals()
 	}
-	sigs.awaitAllCaught()
+	sigs.awaitStandardCaught()
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
 		return se.ExitCode()
@@ -55,9 +59,10 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	}
 	logger.Info("command started", "path", cmd.Path, "pid", pid)
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
-	// pages back so the idle supervisor stays small. In the background,
-	// so that reaping a command that exits at once does not wait for it.
-	go shrinkWhileWaiting()
+	// pages back so the idle supervisor stays small. A little later and
+	// in the background: a command that exits at once is not worth a GC.
+	shrink := time.AfterFunc(shrinkDelay, shrinkWhileWaiting)
+	defer shrink.Stop()
 
 	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger}
 	status := s.waitMain()

@@ -34,8 +34,8 @@ func TestRootTerminalForeground(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command(p.supervise, p.test, "tty-foreground")
 			cmd.Env = append(os.Environ(), "SUPERVISE_SUBREAPER=1")
-			var out strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &out
+			var out, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &stderr
 			if c.tty {
 				// The launcher leads a new session with the pty as its
 				// controlling terminal, as in `podman run -t`.
@@ -57,8 +57,8 @@ func TestRootTerminalForeground(t *testing.T) {
 				return
 			}
 			// The command ran; its own TIOCGPGRP fails for the same reason.
-			if !strings.Contains(got, "TIOCGPGRP") {
-				t.Fatalf("command said %q (err %v); want it to run without a controlling terminal", got, err)
+			if !strings.Contains(stderr.String(), "TIOCGPGRP") {
+				t.Fatalf("command said %q, %q (err %v); want it to run without a controlling terminal", got, stderr.String(), err)
 			}
 		})
 	}
