@@ -1,7 +1,11 @@
 package main
 
 import (
+	"strconv"
+	"strings"
+
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
 	"path/filepath"
 
@@ -10,12 +14,9 @@ import (
 	"github.com/jenkins-launcher/launcher/jvm"
 )
 
-// secretFD is where a supervised child finds the agent secret: the first of
-// Command.ExtraFiles. A launcher that replaces itself keeps the descriptor
-// it has, and the plan is updated with its number.
+// secretFD is where the agent finds its secret: entrypoint puts the first
+// of Command.ExtraFiles there, for a child and for an exec alike.
 const secretFD = 3
-
-func secretRef(fd int) string { return fmt.Sprintf("@/proc/self/fd/%d", fd) }
 
 func (pl planner) planAgent(p *Plan, args []string) *Plan {
 	a, err := jnlp.Parse(pl.h.lookup, args)
@@ -23,6 +24,7 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 		return p.fail(exitUsage, err.Error())
 	}
 	p.agent = &a
+	closeInheritedSecrets(args)
 	p.Warnings = append(p.Warnings, a.Warnings...)
 
 	javaBin, err := jvm.FindAgentJava(pl.h.getenv)
@@ -38,11 +40,11 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 		URLs:      redactAll(a.URLs),
 		Mode:      string(a.Mode),
 		Name:      a.Name,
-		Readiness: readiness(a),
+		Readiness: jnlp.ReadinessCheck(a),
 		Timeout:   pl.cfg.ConnectTimeout.String(),
 	}
 	p.Agent = ap
-	if infoOnly(a) {
+	if a.Info {
 		// -help and -version need no controller, no secret and no memory
 		// plan: remoting prints and exits.
 		ap.Readiness = "none (-help/-version)"
@@ -77,7 +79,7 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 	argv = append(argv, "-jar", jarPath)
 	secret := ""
 	if a.Secret != "" {
-		secret = secretRef(secretFD)
+		secret = jnlp.SecretRef(secretFD)
 		p.secretFD = true
 	}
 	argv = append(argv, a.Argv(secret)...)
@@ -119,30 +121,6 @@ func (pl planner) cacheDir(home string) string {
 	return filepath.Join(home, ".cache", "jenkins-launcher")
 }
 
-func readiness(a jnlp.Agent) string {
-	switch a.Mode {
-	case jnlp.ModeDirect:
-		return "TCP connect " + a.Direct
-	case jnlp.ModeWebSocket:
-		return "GET " + jnlp.RedactURL(joinURL(firstOr(a.URLs), "login")) + " = 200"
-	}
-	return "GET " + jnlp.RedactURL(joinURL(firstOr(a.URLs), "tcpSlaveAgentListener/")) + " = 200 with X-Jenkins-JNLP-Port"
-}
-
-func firstOr(s []string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	return s[0]
-}
-
-func joinURL(base, path string) string {
-	if len(base) > 0 && base[len(base)-1] == '/' {
-		return base + path
-	}
-	return base + "/" + path
-}
-
 func redactAll(urls []string) []string {
 	out := make([]string, len(urls))
 	for i, u := range urls {
@@ -167,13 +145,18 @@ next:
 	return out
 }
 
-// infoOnly reports an agent run that only prints (-help, -version).
-func infoOnly(a jnlp.Agent) bool {
-	for _, o := range a.Options {
-		switch o {
-		case "-help", "--help", "-version", "--version":
-			return true
+// closeInheritedSecrets marks the descriptors that a re-executed launcher
+// received its secret on (@/proc/self/fd/N, already read by Parse) as
+// close-on-exec, so that Java and the builds do not inherit them.
+func closeInheritedSecrets(args []string) {
+	for _, a := range args {
+		a = strings.TrimPrefix(a, "-secret=")
+		n, ok := strings.CutPrefix(a, "@/proc/self/fd/")
+		if !ok {
+			continue
+		}
+		if fd, err := strconv.Atoi(n); err == nil && fd > 2 {
+			unix.CloseOnExec(fd)
 		}
 	}
-	return false
 }

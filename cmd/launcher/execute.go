@@ -45,7 +45,7 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 	env := entrypoint.MergeEnv(p.env, homeEnv)
 
 	var extra []*os.File
-	if a := p.agent; a != nil && !infoOnly(*a) {
+	if a := p.agent; a != nil && !a.Info {
 		if p.workDir.dir != "" {
 			use, warn, err := jnlp.PrepareWorkDir(p.workDir.dir, p.Home.Path)
 			if err != nil {
@@ -93,11 +93,8 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 				log.Error("cannot hand the secret to the agent", "error", err)
 				return exitInternal
 			}
+			// entrypoint puts it at fd 3 for a child and for an exec alike.
 			extra = append(extra, f)
-			if !p.Supervise {
-				// Replacing ourselves keeps our descriptor numbers.
-				p.argv = replaceArg(p.argv, secretRef(secretFD), secretRef(int(f.Fd())))
-			}
 		}
 	}
 	if code, ok := stopped(); ok {
@@ -141,16 +138,6 @@ func signalExit(ctx context.Context) int {
 		return se.ExitCode()
 	}
 	return exitInternal
-}
-
-func replaceArg(argv []string, old, repl string) []string {
-	out := append([]string{}, argv...)
-	for i, a := range out {
-		if a == old {
-			out[i] = repl
-		}
-	}
-	return out
 }
 
 func replaceJar(argv []string, old, repl string) []string {

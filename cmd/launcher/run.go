@@ -95,11 +95,8 @@ func reexecWithoutSecret(h host, args []string, log interface{ Error(string, ...
 	}
 	f, err := jnlp.SecretFile(secret)
 	if err == nil {
-		// The descriptor must survive exec.
-		_, _, errno := syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), syscall.F_SETFD, 0)
-		if errno != 0 {
-			err = errno
-		}
+		// The descriptor must survive the exec of ourselves.
+		err = jnlp.InheritAt(f, int(f.Fd()))
 	}
 	if err != nil {
 		log.Error("cannot move the secret out of the command line", "error", err)

@@ -55,9 +55,8 @@ func TestEnvHelpers(t *testing.T) {
 func TestArgvRewrites(t *testing.T) {
 	argv := []string{"java", "-jar", "/usr/share/jenkins/agent.jar", "-secret", "@/proc/self/fd/3", "-workDir", "/w", "-name", "a"}
 	got := replaceJar(argv, "/usr/share/jenkins/agent.jar", "/h/agent.jar")
-	got = replaceArg(got, "@/proc/self/fd/3", "@/proc/self/fd/7")
 	got = replaceWorkDir(got, "/w", "/h/agent")
-	want := []string{"java", "-jar", "/h/agent.jar", "-secret", "@/proc/self/fd/7", "-workDir", "/h/agent", "-name", "a"}
+	want := []string{"java", "-jar", "/h/agent.jar", "-secret", "@/proc/self/fd/3", "-workDir", "/h/agent", "-name", "a"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
