@@ -39,9 +39,10 @@ func startChild(cmd Command) (int, error) {
 }
 
 // stdinIsControllingTerminal reports whether fd 0 is the launcher's
-// controlling terminal, the only case where the child's group can be made
-// its foreground group.
+// controlling terminal and the launcher is in its foreground: only then is
+// there a terminal to hand to the command's group. A launcher started in
+// the background of an interactive shell must not steal the terminal.
 func stdinIsControllingTerminal() bool {
-	_, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
-	return err == nil
+	fg, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+	return err == nil && fg == unix.Getpgrp()
 }
