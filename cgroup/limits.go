@@ -27,7 +27,11 @@ type Limits struct {
 // the bad value. Files that only exist with optional kernel features (swap
 // accounting, cpuset) are silently skipped when absent.
 func Detect(root string) (Limits, []error) {
-	d := &detection{f: newFiles(root)}
+	return detect(newFiles(root))
+}
+
+func detect(f *files) (Limits, []error) {
+	d := &detection{f: f}
 	d.lim.HostMemoryBytes = d.memTotal()
 
 	ms, err := readMounts(d.f)
