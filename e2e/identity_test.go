@@ -44,6 +44,12 @@ func TestContainerIdentity(t *testing.T) {
 			if sh.code != 0 {
 				t.Fatalf("launcher exec -- sh: %s", sh)
 			}
+			// The literal command a build step runs, git as the launcher's
+			// direct child.
+			git := runContainer(t, runOpts{image: image, podman: []string{"-u", tt.user}, args: []string{"exec", "--", "git", "config", "--global", "user.name", "x"}})
+			if git.code != 0 {
+				t.Errorf("launcher exec -- git config --global user.name x: %s", git)
+			}
 			kv := keyValues(sh.stdout)
 			if kv["uid"] != tt.uid {
 				t.Errorf("uid %q, want %s", kv["uid"], tt.uid)

@@ -13,6 +13,7 @@ if [[ $(id -u) == 0 ]]; then
   bash e2e/setup-host.sh # idempotent: seconds once the base images exist
 fi
 make -s build
+go vet -tags e2e ./e2e/...
 mkdir -p e2e/out
 start=$SECONDS
 rc=0
