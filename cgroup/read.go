@@ -96,6 +96,13 @@ func (f *files) small(path string) ([]byte, error) {
 // lines calls fn for each line of path (without the newline) until fn
 // returns true. A line longer than the buffer is handed over truncated.
 func (f *files) lines(path string, fn func(line []byte) (stop bool)) error {
+	return f.linesChunked(path, len(f.buf), fn)
+}
+
+// linesChunked is lines reading at most chunk bytes at a time. Files the
+// kernel generates record by record (mountinfo) cost time per record
+// produced, so small reads let an early stop skip generating the rest.
+func (f *files) linesChunked(path string, chunk int, fn func(line []byte) (stop bool)) error {
 	if f.mem != nil {
 		b, err := f.memFile(path)
 		for line := range bytes.Lines(b) {
@@ -124,7 +131,7 @@ func (f *files) lines(path string, fn func(line []byte) (stop bool)) error {
 			}
 			skipping, end = true, 0
 		}
-		n, err := readRetry(fd, buf[end:])
+		n, err := readRetry(fd, buf[end:min(end+chunk, len(buf))])
 		if err != nil {
 			return &fs.PathError{Op: "read", Path: path, Err: err}
 		}
