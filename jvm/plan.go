@@ -3,7 +3,6 @@ package jvm
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/jenkins-launcher/launcher/config"
 )
@@ -50,6 +49,8 @@ type Region struct {
 	Bytes  uint64 `json:"bytes"`
 	Flag   string `json:"flag,omitempty"`
 	Source string `json:"source,omitempty"`
+
+	planned bool // the cap is ours, so its flag goes on the command line
 }
 
 // PlanMemory computes the plan. A budget too small for a heap of at least
@@ -123,7 +124,7 @@ func PlanMemory(in Input) (Plan, error) {
 		p.Notes = append(p.Notes, fmt.Sprintf("%s applies to the limit found, %s, through -XX:MaxRAM", u.ramOpt, config.HumanSize(*in.MemoryBytes)))
 	}
 	for _, r := range s.regions {
-		if r.Flag != "" && strings.HasPrefix(r.Source, sourceLauncher) {
+		if r.Flag != "" && r.planned {
 			p.Flags = append(p.Flags, r.Flag+config.FormatSize(r.Bytes))
 		}
 	}

@@ -41,8 +41,6 @@ const (
 	directPerThread = 128 * kib
 	// serialMaxBudget: below this Serial GC is used (see chooseGC).
 	serialMaxBudget = 4 * gib
-
-	sourceLauncher = "launcher"
 )
 
 type sizing struct {
@@ -111,7 +109,7 @@ func (s *sizing) add(name string, user opt, flag string, ours uint64, why string
 		s.regions = append(s.regions, Region{Name: name, Bytes: user.bytes, Flag: flag, Source: "user (" + user.raw + ")"})
 		return
 	}
-	s.regions = append(s.regions, Region{Name: name, Bytes: roundUp(ours), Flag: flag, Source: sourceLauncher + ": " + why})
+	s.regions = append(s.regions, Region{Name: name, Bytes: roundUp(ours), Flag: flag, Source: "launcher: " + why, planned: true})
 }
 
 func metaspaceFor(classes int) uint64 {
