@@ -16,8 +16,7 @@ type procGroups struct {
 
 // parseCgroupLine parses one proc/self/cgroup line, "ID:CONTROLLERS:PATH",
 // e.g. "4:memory:/docker/abc", "2:cpu,cpuacct:/" or "0::/". The path may
-// itself contain colons.
-// The results are slices of line.
+// itself contain colons. The results are slices of line.
 func parseCgroupLine(line []byte) (id, controllers, groupPath []byte, err error) {
 	id, rest, ok := bytes.Cut(line, []byte{':'})
 	if !ok {

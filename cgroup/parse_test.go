@@ -229,3 +229,23 @@ func FuzzParseLimit(f *testing.F) {
 		}
 	})
 }
+
+// Small read chunks must yield the same lines as whole-buffer reads.
+func TestLinesChunked(t *testing.T) {
+	dir := t.TempDir()
+	content := "22 27 0:21 / /proc rw - proc proc rw\n\nshort\n" + strings.Repeat("y", 3000) + "\nno newline at end"
+	if err := os.WriteFile(filepath.Join(dir, "f"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(content, "\n")
+	for _, chunk := range []int{1, 7, 1024, bufSize} {
+		var got []string
+		err := newFiles(dir).linesChunked("/f", chunk, func(l []byte) bool { got = append(got, string(l)); return false })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, "\n") != content {
+			t.Errorf("chunk %d: %d lines, want %d", chunk, len(got), len(want))
+		}
+	}
+}

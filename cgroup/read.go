@@ -10,8 +10,8 @@ import (
 )
 
 // bufSize bounds one read. Every file we read is a one-liner except
-// mountinfo and memory.stat, which are scanned line by line through it;
-// 8 KiB holds a typical container's whole mountinfo in one read.
+// mountinfo, memory.stat and meminfo, which are scanned line by line
+// through it; 8 KiB holds the part of memory.stat we need in one read.
 const bufSize = 8192
 
 // files reads process-visible paths (like /proc/self/cgroup) below root
