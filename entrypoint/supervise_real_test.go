@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/jenkins-launcher/launcher/internal/testutil"
@@ -88,7 +89,10 @@ func svOpenPTY(t *testing.T) (master, slave *os.File) {
 
 // TestRealOOMKillExplained runs a memory hog under the launcher in a 32 MiB
 // cgroup v1 memory group: the kernel OOM killer kills it, the launcher
-// exits 137 and explains why in one line.
+// exits 137 and explains why in one line. The hog starts once the
+// supervisor is idle: an OOM kill while the supervisor itself is faulting
+// pages in (its shrink, shrinkDelay after the start) can take it down too,
+// as the kernel finds it the only task left to kill (seen 1 in 12 runs).
 func TestRealOOMKillExplained(t *testing.T) {
 	testutil.RequireRoot(t)
 	root := "/sys/fs/cgroup/memory"
@@ -115,7 +119,7 @@ func TestRealOOMKillExplained(t *testing.T) {
 	// are charged from their first page.
 	script := `echo $$ > "$1/cgroup.procs" && shift && exec "$@"`
 	run := svStart(t, svPID1, []string{"SUPERVISE_OOM_FILE=" + filepath.Join(group, "memory.oom_control")},
-		"/bin/sh", "-c", script, "sh", group, p.supervise, p.test, "hog", "512")
+		"/bin/sh", "-c", script, "sh", group, p.supervise, p.test, "hog", "512", (shrinkDelay + 250*time.Millisecond).String())
 	code := run.wait()
 	out := run.stderrText()
 	if code != 137 {

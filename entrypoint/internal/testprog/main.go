@@ -58,7 +58,13 @@ func main() {
 		} else {
 			fmt.Printf("bg %d %d\n", fg, syscall.Getpgrp())
 		}
-	case "hog": // hog MIB: touch MIB MiB of memory, then print "survived"
+	case "hog": // hog MIB AFTER: after AFTER, touch MIB MiB of memory, then print "survived"
+		after, err := time.ParseDuration(arg(args, 1))
+		if err != nil {
+			fail(err.Error())
+		}
+		// Like a JVM that fills its heap after a while, not at once.
+		time.Sleep(after)
 		hog(atoi(arg(args, 0)))
 	case "pid": // pid: print our pid
 		fmt.Println(os.Getpid())
