@@ -86,7 +86,20 @@ build() {
 build launcher "localhost/launcher:$TAG"
 build agent "localhost/launcher-agent:$TAG"
 
-# A broken binary or ENTRYPOINT should fail here, not in the first scenario.
-"$engine" run --rm "localhost/launcher:$TAG" version
-"$engine" run --rm --entrypoint /usr/local/bin/jenkins-agent "localhost/launcher-agent:$TAG" version
+# A broken binary, ENTRYPOINT or permission should fail here, not in the
+# first scenario that happens to need it.
+smoke() { "$engine" run --rm "$@" >/dev/null || { say "FAIL: $engine run $*"; exit 1; }; }
+smoke "localhost/launcher:$TAG" version
+# The init-container flow: the scratch image installs itself into a volume.
+shared=$(mktemp -d)
+trap 'rm -f "${ignore:-}"; rm -rf "$shared"' EXIT
+smoke -v "$shared:/shared" "localhost/launcher:$TAG" install /shared
+[[ $(stat -c %a "$shared/launcher") == 755 ]] && "$shared/launcher" version >/dev/null \
+  || { say "FAIL: launcher install /shared did not leave an executable /shared/launcher"; exit 1; }
+smoke --entrypoint /usr/local/bin/jenkins-agent "localhost/launcher-agent:$TAG" version
+smoke --entrypoint /bin/sh "localhost/launcher-agent:$TAG" -c \
+  '[ "$(id -un):$(id -u)" = jenkins:1000 ] && [ "$PWD" = "$HOME" ] && [ -w "$JENKINS_AGENT_WORKDIR" ]'
+# OpenShift: an arbitrary UID in group 0 can write the agent's directories.
+smoke -u 1000100000:0 --entrypoint /bin/sh "localhost/launcher-agent:$TAG" -c \
+  'touch "$HOME/.jenkins/w" "$JENKINS_AGENT_WORKDIR/w" /usr/share/jenkins/w'
 "$engine" images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^localhost/launcher(-agent)?:$TAG " >&2 || true
