@@ -26,9 +26,18 @@ const (
 // agentRun is one agent container scenario.
 type agentRun struct {
 	image  agentImage
+	tag    string // an already built image instead of image
 	form   string
 	podman []string          // extra `podman run` options (limits, user, ...)
 	env    map[string]string // extra environment (build simulation switches)
+}
+
+func (r agentRun) imageTag(t *testing.T, s *suite) string {
+	t.Helper()
+	if r.tag != "" {
+		return r.tag
+	}
+	return s.agentImage(t, r.image)
 }
 
 // agentCtx is the controller side of a scenario.
@@ -117,7 +126,7 @@ func (r agentRun) opts(image string, a agentCtx, planArgs bool) runOpts {
 // requires a plan that goes ahead.
 func planFor(t *testing.T, s *suite, r agentRun, a agentCtx) plan {
 	t.Helper()
-	res := runContainer(t, r.opts(s.agentImage(t, r.image), a, true))
+	res := runContainer(t, r.opts(r.imageTag(t, s), a, true))
 	p := decodePlan(t, res)
 	if res.code != 0 || p.ExitCode != 0 {
 		t.Fatalf("plan would not go ahead (exit %d, plan exit_code %d, reason %q)\n%s", res.code, p.ExitCode, p.Reason, res)
@@ -128,7 +137,7 @@ func planFor(t *testing.T, s *suite, r agentRun, a agentCtx) plan {
 // startAgent starts the scenario's agent container.
 func startAgent(t *testing.T, s *suite, r agentRun, a agentCtx) *container {
 	t.Helper()
-	return startContainer(t, r.opts(s.agentImage(t, r.image), a, false))
+	return startContainer(t, r.opts(r.imageTag(t, s), a, false))
 }
 
 // waitReport waits for the agent's report, failing early if the container

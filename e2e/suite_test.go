@@ -25,6 +25,9 @@ type suite struct {
 	jar      string // stand-in agent.jar
 	mu       sync.Mutex
 	images   map[string]error // tag -> build result
+
+	productOnce sync.Once
+	productErr  error
 }
 
 func newSuite(tmp string) *suite {
