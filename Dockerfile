@@ -25,7 +25,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -buildvcs=false \
+    go build -trimpath -buildvcs=false -tags nethttpomithttp2 \
       -ldflags "-s -w -buildid= -X main.version=${VERSION}" \
       -o /out/launcher ./cmd/launcher \
  && /out/launcher version

@@ -57,6 +57,7 @@ dist:
 	@mkdir -p dist
 	GOARCH=amd64 $(BUILD) -o dist/launcher-linux-amd64 ./cmd/launcher
 	GOARCH=arm64 $(BUILD) -o dist/launcher-linux-arm64 ./cmd/launcher
+	bash e2e/dist-smoke.sh
 
 image: setup
 	bash e2e/image.sh
