@@ -77,7 +77,11 @@ func writeText(w io.Writer, p *Plan) {
 		}
 		fmt.Fprintln(w)
 		for _, r := range j.Regions {
-			fmt.Fprintf(w, "           %-16s %10s  %s\n", r.Name, config.HumanSize(r.Bytes), r.Flag)
+			flag := r.Flag
+			if strings.HasSuffix(flag, "=") {
+				flag += config.FormatSize(r.Bytes)
+			}
+			fmt.Fprintf(w, "           %-16s %10s  %s\n", r.Name, config.HumanSize(r.Bytes), flag)
 		}
 		for _, n := range j.Notes {
 			fmt.Fprintf(w, "           note: %s\n", n)
