@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the launcher in a real container on this machine. Builds the
-# agent image (the launcher as ENTRYPOINT, the stand-in agent.jar), starts
-# the stand-in controller on the host, runs the agent with -m 512m -u 65534,
+# agent image from the Dockerfile (no agent.jar inside: the launcher
+# downloads the stand-in's from the controller), starts the stand-in
+# controller on the host, runs the agent with -m 512m -u 65534,
 # shows the launcher's log, the controller's "agent connected" line and the
 # agent's report, then stops it the way Kubernetes and ECS do (SIGTERM) and
 # shows the exit code. Needs root; base images come from e2e/setup-host.sh
@@ -10,9 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/usr/local/go/bin:$PATH
 export CONTAINERS_CONF=${CONTAINERS_CONF:-/etc/launcher-tests/containers.conf}
-http_port=${DEMO_HTTP_PORT:-18080}
-agent_port=${DEMO_AGENT_PORT:-15000}
-image=localhost/launcher-demo:local
+# Free ports are picked unless given: other services may hold fixed ones.
+http_port=${DEMO_HTTP_PORT:-0}
+agent_port=${DEMO_AGENT_PORT:-0}
+image=localhost/launcher-agent:demo
 name=launcher-demo
 out=e2e/out/demo
 
@@ -25,23 +27,14 @@ fi
 podman image exists localhost/jre17:local || bash e2e/setup-host.sh
 mkdir -p "$out"
 
-step "Build the launcher, the stand-in agent.jar and the stand-in controller"
-make -s build
+step "Build the image from the Dockerfile (make image), the stand-in agent.jar and controller"
+TAG=demo bash e2e/image.sh
 if [[ ! -s $out/agent.jar || e2e/agent/Agent.java -nt $out/agent.jar ]]; then
   rm -rf "$out/classes"
   javac --release 11 -d "$out/classes" e2e/agent/Agent.java
   jar --create --file "$out/agent.jar" --main-class Agent -C "$out/classes" .
 fi
 go build -o "$out/standin-controller" ./e2e/standin/cmd/standin-controller
-ls -l bin/launcher "$out/agent.jar"
-
-step "Build the agent image $image (JRE 17 base, /launcher as ENTRYPOINT, USER jenkins)"
-ctx=$out/context
-rm -rf "$ctx"
-mkdir -p "$ctx/jenkins"
-cp bin/launcher "$ctx/launcher"
-cp "$out/agent.jar" "$ctx/jenkins/agent.jar"
-podman build -q -f e2e/image/Dockerfile.agent --build-arg BASE=localhost/jre17:local -t "$image" "$ctx"
 
 # The secret is made here and travels only through environments: neither
 # the controller's nor podman's command line shows it.
@@ -56,15 +49,28 @@ cleanup() {
 trap cleanup EXIT
 podman rm -f -i -t 0 "$name" >/dev/null 2>&1 || true
 
-step "Start the stand-in controller on 127.0.0.1:$http_port (agent port $agent_port)"
+step "Start the stand-in controller on the host's 127.0.0.1"
 "$out/standin-controller" -http "127.0.0.1:$http_port" -agent "127.0.0.1:$agent_port" -jar "$out/agent.jar" \
   >"$out/reports.json" 2>"$out/controller.log" &
 ctrl_pid=$!
+url=
+for _ in $(seq 100); do
+  url=$(sed -n 's/.*msg="stand-in controller listening" url=\([^ ]*\).*/\1/p' "$out/controller.log")
+  [[ -n $url ]] && break
+  kill -0 "$ctrl_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ -z $url ]]; then
+  cat "$out/controller.log" >&2
+  echo "demo: the stand-in controller did not start" >&2
+  exit 1
+fi
+echo "controller at $url"
 
 step "Run the agent: podman run -m 512m -u 65534 (Kubernetes-style environment)"
 set -x
 podman run -d --name "$name" --network host -m 512m -u 65534 \
-  -e JENKINS_URL="http://127.0.0.1:$http_port/" -e JENKINS_SECRET -e JENKINS_AGENT_NAME=demo-agent \
+  -e JENKINS_URL="$url" -e JENKINS_SECRET -e JENKINS_AGENT_NAME=demo-agent \
   -e REMOTING_OPTS="-noReconnectAfter 1d" "$image" >/dev/null
 { set +x; } 2>/dev/null
 
