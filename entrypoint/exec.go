@@ -102,20 +102,30 @@ func ShouldSupervise(pid int, subreaper bool) bool {
 }
 
 // Run runs cmd: supervised (see Supervise) when ShouldSupervise, else by
-// replacing the launcher with it. It returns the code to exit with; after a
-// replacement it returns only when the exec failed (126, 127 or 70).
+// replacing the launcher with it (no extra process stays; the command
+// starts with default dispositions for every signal and an empty signal
+// mask). It returns the code to exit with; after a replacement it returns
+// only when the exec failed (126, 127 or 70), or 128+n if a terminating
+// signal arrived first.
+//
+// One exception to the replacement: when cmd.ExtraFiles cannot be moved to
+// fds 3, 4, ... because a descriptor there may be the Go runtime's epoll or
+// eventfd (see extraFilesPlaceable), overwriting it could crash the runtime
+// before execve; the command is then supervised instead, and the log says so.
 func Run(cmd Command, sigs *Signals, opts Options) int {
 	if ShouldSupervise(os.Getpid(), opts.Subreaper) {
 		return Supervise(cmd, sigs, opts)
 	}
-	return Exec(cmd, sigs, opts.Logger)
+	if busy, ok := extraFilesPlaceable(cmd.ExtraFiles); !ok {
+		orDiscard(opts.Logger).Info("supervising the command instead of replacing the launcher: the descriptor for its extra file is in use",
+			"fd", busy)
+		return Supervise(cmd, sigs, opts)
+	}
+	return execCommand(cmd, sigs, opts.Logger)
 }
 
-// Exec replaces the launcher with cmd (no extra process stays). The command
-// starts with default dispositions for every signal and an empty signal
-// mask. It returns only on failure: 128+n if a terminating signal arrived
-// before, else the shell's code for the failed exec.
-func Exec(cmd Command, sigs *Signals, logger *slog.Logger) int {
+// execCommand replaces the launcher with cmd; it returns only on failure.
+func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 	logger = orDiscard(logger)
 	if sigs == nil {
 		sigs = newSignals()
@@ -153,23 +163,35 @@ func chdir(dir string) error {
 	return nil
 }
 
-// passExtraFiles puts files at fds 3, 4, ... without close-on-exec, as
-// StartProcess does for a child.
-func passExtraFiles(files []*os.File) error {
-	// Files already in place only lose close-on-exec: that touches no
-	// descriptor the Go runtime may own (its epoll fd, say).
-	inPlace := true
-	for i, f := range files {
-		inPlace = inPlace && int(f.Fd()) == 3+i
+// extraFilesPlaceable reports whether every target fd 3, 4, ... may be
+// overwritten right before execve: free, held by one of files themselves,
+// or a regular file. The Go runtime keeps its cgroup CPU limit files open
+// there (since Go 1.25; it ignores read errors on them), but a pipe, socket
+// or anonymous inode may be its epoll or eventfd, whose loss would crash it
+// in the moment before execve. It returns the first fd that is none of these.
+func extraFilesPlaceable(files []*os.File) (busy int, ok bool) {
+	ours := map[int]bool{}
+	for _, f := range files {
+		ours[int(f.Fd())] = true
 	}
-	if inPlace {
-		for _, f := range files {
-			if _, err := unix.FcntlInt(f.Fd(), unix.F_SETFD, 0); err != nil {
-				return fmt.Errorf("extra file %q: %w", f.Name(), err)
-			}
+	for i := range files {
+		target := 3 + i
+		if ours[target] {
+			continue
 		}
-		return nil
+		var st unix.Stat_t
+		err := unix.Fstat(target, &st)
+		if err == unix.EBADF || (err == nil && st.Mode&unix.S_IFMT == unix.S_IFREG) {
+			continue
+		}
+		return target, false
 	}
+	return 0, true
+}
+
+// passExtraFiles puts files at fds 3, 4, ... without close-on-exec, as
+// StartProcess does for a child. extraFilesPlaceable must hold.
+func passExtraFiles(files []*os.File) error {
 	fds := make([]int, len(files))
 	for i, f := range files {
 		// Move every source out of the way first so that placing one

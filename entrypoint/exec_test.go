@@ -87,7 +87,8 @@ func TestStartErrorCode(t *testing.T) {
 }
 
 // Starting a command that cannot run gives the shell's code without
-// touching the process: Supervise and Exec both fail before anything stays.
+// touching the process: Supervise and execCommand both fail before
+// anything stays.
 func TestStartFailureCodes(t *testing.T) {
 	dir := filepath.Join("testdata", "supervise", "lookpath")
 	for _, c := range []struct {
@@ -108,8 +109,8 @@ func TestStartFailureCodes(t *testing.T) {
 			}
 			sigs = newSignals()
 			go sigs.dispatch()
-			if got := Exec(cmd, sigs, nil); got != c.want {
-				t.Errorf("Exec = %d, want %d", got, c.want)
+			if got := execCommand(cmd, sigs, nil); got != c.want {
+				t.Errorf("execCommand = %d, want %d", got, c.want)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package entrypoint
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +33,7 @@ func TestRootSupervise(t *testing.T) {
 	t.Run("not-found-not-executable", func(t *testing.T) { svNotFound(t, p) })
 	t.Run("stubborn-group-killed", func(t *testing.T) { svStubbornGroup(t, p) })
 	t.Run("plain-exec-keeps-pid", func(t *testing.T) { svPlainExec(t, p) })
+	t.Run("extra-files", func(t *testing.T) { svExtraFiles(t, p) })
 	t.Run("signal-during-setup", func(t *testing.T) { svSignalDuringSetup(t, p) })
 	t.Run("oom-diagnosis", func(t *testing.T) { svOOMDiagnosis(t, p) })
 }
@@ -328,6 +330,49 @@ func svOOMDiagnosis(t *testing.T, p svPrograms) {
 			}
 			if c.explain && !strings.Contains(run.stderrText(), "-Xmx32m") {
 				t.Errorf("OOM line lacks the JVM flags; stderr:\n%s", run.stderrText())
+			}
+		})
+	}
+}
+
+// ExtraFiles reach the command as fd 3: by exec when fd 3 is free or a
+// regular file (the runtime's cgroup files), else by supervision rather
+// than overwriting what may be the runtime's epoll.
+func svExtraFiles(t *testing.T, p svPrograms) {
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("s3cr3t"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		mode     svMode
+		env      []string
+		samePID  bool
+		fallback bool
+	}{
+		{"exec", svPlain, nil, true, false},
+		{"exec-fd3-busy", svPlain, []string{"SUPERVISE_EXTRA_BUSY=1"}, false, true},
+		{"pid1", svPID1, nil, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env := append([]string{"SUPERVISE_EXTRA_FILE=" + secret}, c.env...)
+			run := svStart(t, c.mode, env, p.supervise, p.test, "read-fd", "3")
+			line := run.expect("")
+			if code := run.wait(); code != 0 {
+				t.Fatalf("launcher exited %d; stderr:\n%s", code, run.stderrText())
+			}
+			pid, content, _ := strings.Cut(line, " ")
+			if content != "s3cr3t" {
+				t.Fatalf("fd 3 of the command holds %q, want the secret", content)
+			}
+			if c.mode == svPlain && (pid == strconv.Itoa(run.cmd.Process.Pid)) != c.samePID {
+				t.Errorf("command pid %s, launcher pid %d: same = %v, want %v", pid, run.cmd.Process.Pid, !c.samePID, c.samePID)
+			}
+			if got := strings.Contains(run.stderrText(), "is in use"); got != c.fallback {
+				t.Errorf("fallback logged = %v, want %v; stderr:\n%s", got, c.fallback, run.stderrText())
+			}
+			if strings.Contains(run.stderrText(), "s3cr3t") {
+				t.Errorf("the secret appears in the log")
 			}
 		})
 	}

@@ -9,6 +9,9 @@
 //	SUPERVISE_OOM_FILE=PATH  Options.OOM reading a counter from PATH: a number,
 //	                         or the "oom_kill N" line of a memory.oom_control
 //	SUPERVISE_SETUP_WAIT=1   print "setup" and wait for a terminating signal instead of running
+//	SUPERVISE_EXTRA_FILE=P   pass file P as ExtraFiles[0] (fd 3), opened after a pipe
+//	                         has started the runtime's poller, as set-up's network use does
+//	SUPERVISE_EXTRA_BUSY=1   and put a pipe on fd 3 first, as where the poller took it
 package main
 
 import (
@@ -21,10 +24,26 @@ import (
 	"time"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
+	"golang.org/x/sys/unix"
 )
 
 func main() {
 	sigs := entrypoint.CatchSignals()
+	var extra []*os.File
+	if os.Getenv("SUPERVISE_EXTRA_FILE") != "" {
+		r, _, err := os.Pipe()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "superviseprog:", err)
+			os.Exit(entrypoint.ExitInternal)
+		}
+		if os.Getenv("SUPERVISE_EXTRA_BUSY") == "1" {
+			if err := unix.Dup3(int(r.Fd()), 3, unix.O_CLOEXEC); err != nil {
+				fmt.Fprintln(os.Stderr, "superviseprog:", err)
+				os.Exit(entrypoint.ExitInternal)
+			}
+		}
+		extra = openExtra()
+	}
 	if os.Getenv("SUPERVISE_SETUP_WAIT") == "1" {
 		ctx := sigs.Context(context.Background())
 		fmt.Println("setup")
@@ -44,7 +63,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "superviseprog:", err)
 		os.Exit(code)
 	}
-	cmd := entrypoint.Command{Path: path, Args: os.Args[1:], Env: os.Environ()}
+	cmd := entrypoint.Command{Path: path, Args: os.Args[1:], Env: os.Environ(), ExtraFiles: extra}
 	os.Exit(entrypoint.Run(cmd, sigs, options()))
 }
 
@@ -85,4 +104,13 @@ func options() entrypoint.Options {
 		}
 	}
 	return opts
+}
+
+func openExtra() []*os.File {
+	f, err := os.Open(os.Getenv("SUPERVISE_EXTRA_FILE"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "superviseprog:", err)
+		os.Exit(entrypoint.ExitInternal)
+	}
+	return []*os.File{f}
 }

@@ -66,6 +66,12 @@ func main() {
 		// Like a JVM that fills its heap after a while, not at once.
 		time.Sleep(after)
 		hog(atoi(arg(args, 0)))
+	case "read-fd": // read-fd N: print our pid, then what /proc/self/fd/N holds
+		data, err := os.ReadFile("/proc/self/fd/" + arg(args, 0))
+		if err != nil {
+			fail(err.Error())
+		}
+		fmt.Printf("%d %s\n", os.Getpid(), data)
 	case "pid": // pid: print our pid
 		fmt.Println(os.Getpid())
 	case "bump-and-die": // bump-and-die FILE: write 1 into FILE (a fake oom_kill counter), die of SIGKILL
