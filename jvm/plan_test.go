@@ -55,13 +55,15 @@ func TestPlanMemoryFlags(t *testing.T) {
 		{name: "8u372-v2-sees-cpus", edit: func(in *Input) { in.Version, in.CgroupVersion = ver("1.8.0_372"), "v2" }, not: []string{"-XX:ActiveProcessorCount"}},
 		{name: "8u181-cannot-count-processors", edit: func(in *Input) { in.Version, in.CPUsFromCgroup = ver("1.8.0_181"), false }, has: []string{"-XX:+ExitOnOutOfMemoryError"}, not: []string{"-XX:ActiveProcessorCount", "-XX:+UseCGroupMemoryLimitForHeap"}, note: "ActiveProcessorCount"},
 		{name: "8u60-no-exit-on-oom", edit: func(in *Input) { in.Version = ver("1.8.0_60") }, not: []string{"-XX:+ExitOnOutOfMemoryError", "-XX:ActiveProcessorCount"}, note: "8u92"},
-		{name: "11.0.15-v2", edit: func(in *Input) { in.Version, in.CgroupVersion = ver("11.0.15"), "v2" }, has: []string{"-XX:ActiveProcessorCount=2"}},
+		{name: "11.0.15-v2", edit: func(in *Input) { in.Version, in.CgroupVersion = ver("11.0.15"), "v2" }, has: []string{"-XX:ActiveProcessorCount=2", "-XX:+UseParallelGC"}, gc: "Parallel"},
+		{name: "11-large-still-parallel", edit: func(in *Input) { in.Version, in.MemoryBytes = ver("11.0.24"), u64(8*gib) }, has: []string{"-XX:+UseParallelGC"}, gc: "Parallel"},
+		{name: "11-user-serial", edit: func(in *Input) { in.Version, in.UserOptions = ver("11.0.24"), []string{"-XX:+UseSerialGC"} }, not: []string{"-XX:+UseParallelGC"}, gc: "Serial"},
 		{name: "11.0.16-v2", edit: func(in *Input) { in.Version, in.CgroupVersion = ver("11.0.16"), "v2" }, not: []string{"-XX:ActiveProcessorCount"}},
 		{name: "21-ecs-cpus", edit: func(in *Input) {
 			in.Version, in.CPUs, in.CPUsFromCgroup, in.CgroupVersion = ver("21"), f64(0.25), false, "none"
 		}, has: []string{"-XX:ActiveProcessorCount=1"}},
 		{name: "25-ea-caller-says-jvm-sees-cpus", edit: func(in *Input) { in.Version, in.CPUsFromCgroup, in.JVMSeesCPULimit = ver("25-ea"), false, true }, not: []string{"-XX:ActiveProcessorCount"}},
-		{name: "unknown-version", edit: func(in *Input) { in.Version, in.CPUsFromCgroup = Version{}, false }, has: []string{"-Xmx"}, not: []string{"-XX:+ExitOnOutOfMemoryError", "-XX:ActiveProcessorCount"}, note: "version unknown"},
+		{name: "unknown-version", edit: func(in *Input) { in.Version, in.CPUsFromCgroup = Version{}, false }, has: []string{"-Xmx", "-XX:+UseParallelGC"}, not: []string{"-XX:+ExitOnOutOfMemoryError", "-XX:ActiveProcessorCount"}, note: "version unknown", gc: "Parallel"},
 		{name: "user-xmx", edit: func(in *Input) { in.UserOptions = []string{"-Xmx768m"} }, not: []string{"-Xmx"}, has: []string{"-XX:MaxMetaspaceSize="}, source: "user (-Xmx768m)", heap: 768 * mib},
 		{name: "user-xmx-too-big", edit: func(in *Input) { in.UserOptions = []string{"-Xmx2g"} }, not: []string{"-Xmx"}, source: "user (-Xmx2g)", heap: 2 * gib, warn: "2.0 GiB"},
 		{name: "user-max-heap-size", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxHeapSize=512m"} }, not: []string{"-Xmx", "-XX:MaxRAM"}, heap: 512 * mib, source: "user (-XX:MaxHeapSize=512m)"},

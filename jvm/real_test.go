@@ -78,12 +78,11 @@ func TestRealJVMFlags(t *testing.T) {
 				limit   uint64
 				percent float64
 				opts    []string
-				gc      string
 			}{
-				{name: "agent-256MiB", limit: 256 * mib, percent: 50, gc: "Serial"},
-				{name: "exec-1GiB", limit: gib, percent: 100, gc: "Serial"},
-				{name: "exec-6GiB", limit: 6 * gib, percent: 100, gc: "G1"},
-				{name: "exec-1GiB-user-percentage", limit: gib, percent: 100, opts: []string{"-XX:MaxRAMPercentage=50.0"}, gc: "Serial"},
+				{name: "agent-256MiB", limit: 256 * mib, percent: 50},
+				{name: "exec-1GiB", limit: gib, percent: 100},
+				{name: "exec-6GiB", limit: 6 * gib, percent: 100},
+				{name: "exec-1GiB-user-percentage", limit: gib, percent: 100, opts: []string{"-XX:MaxRAMPercentage=50.0"}},
 			} {
 				t.Run(c.name, func(t *testing.T) {
 					in := baseInput()
@@ -107,7 +106,7 @@ func TestRealJVMFlags(t *testing.T) {
 					if heap < *p.HeapBytes || heap >= *p.HeapBytes+32*mib {
 						t.Errorf("MaxHeapSize %s, planned %s (flags %q)", config.HumanSize(heap), config.HumanSize(*p.HeapBytes), p.Flags)
 					}
-					want := map[string]string{"Use" + c.gc + "GC": "true", "ExitOnOutOfMemoryError": "true", "ActiveProcessorCount": "2"}
+					want := map[string]string{"Use" + p.GC + "GC": "true", "ExitOnOutOfMemoryError": "true", "ActiveProcessorCount": "2"}
 					for _, r := range p.Regions {
 						if r.Flag != "" {
 							name := strings.TrimSuffix(strings.TrimPrefix(r.Flag, "-XX:"), "=")

@@ -48,6 +48,13 @@ func run(args []string) (int, error) {
 	if err != nil {
 		return 70, err
 	}
+	// PLANPROG_JAVA_VERSION plans for another JVM, e.g. one in an image.
+	if v := os.Getenv("PLANPROG_JAVA_VERSION"); v != "" {
+		if java.Version, err = jvm.ParseVersion(v); err != nil {
+			return 64, err
+		}
+		java.VersionString = v
+	}
 	opts, _ := jvm.SplitJavaCommand(args[1:])
 	opts = append(opts, strings.Fields(os.Getenv("JAVA_TOOL_OPTIONS"))...)
 	opts = append(opts, strings.Fields(os.Getenv("JDK_JAVA_OPTIONS"))...)
