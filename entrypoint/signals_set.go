@@ -15,10 +15,9 @@ const sigRTMin = 34
 // channel. SIGCHLD is caught on its own channel (see CatchSignals). Notify
 // silently skips the few numbers Go keeps for itself (SIGPROF, 32, 33).
 // Catching costs per signal, so they come in three parts: the urgent ones
-// before CatchSignals returns, the other standard signals in the background
-// before a command is started, the real-time ones in the background after
-// that (nobody stops a container with those; one that arrives in the first
-// milliseconds is dropped).
+// before CatchSignals returns, then in the background the other standard
+// signals (Supervise waits for them once the command has started) and the
+// real-time ones (nobody stops a container with those).
 func caughtSignals() (first, standard, realtime []syscall.Signal) {
 	for n := syscall.Signal(1); n <= sigRTMax; n++ {
 		switch {
@@ -35,19 +34,21 @@ func caughtSignals() (first, standard, realtime []syscall.Signal) {
 }
 
 // urgent says whether CatchSignals catches sig before it returns. Each
-// signal.Notify costs a hand-off to the runtime's signal thread (15-50 us, far more on a
-// loaded host), so only those are caught first that would otherwise do
-// harm early: the Go runtime kills the process on SIGHUP, SIGINT and
+// signal.Notify costs a hand-off to the runtime's signal thread (15-50 us,
+// far more on a loaded host), so only those come first that matter from the
+// first instant: the Go runtime kills the process on SIGHUP, SIGINT and
 // SIGTERM, dumps goroutines and exits 2 on SIGQUIT and SIGABRT, and dies on
-// SIGPIPE from its own broken stderr; SIGHUP and SIGINT may be inherited
-// ignored, which only Notify undoes for the command; SIGUSR1 and SIGUSR2
-// are the usual requests to a running program. Any other signal arriving in
-// the first few hundred microseconds gets Go's default treatment: dropped,
-// as a PID 1 would drop it, or for SIGTSTP/SIGTTIN/SIGTTOU, a stop.
+// SIGPIPE from its own broken stderr; SIGUSR1 and SIGUSR2 are the usual
+// requests to a running program; and SIGHUP, SIGINT, SIGCONT, SIGTSTP,
+// SIGTTIN and SIGTTOU keep an inherited SIG_IGN, which the command would
+// inherit too, until they are caught. Any other signal arriving in the
+// first milliseconds gets Go's default treatment: it is dropped, as a PID 1
+// would drop it.
 func urgent(sig syscall.Signal) bool {
 	switch sig {
 	case syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT,
-		syscall.SIGPIPE, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2:
+		syscall.SIGPIPE, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2,
+		syscall.SIGCONT, syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU:
 		return true
 	}
 	return false

@@ -39,7 +39,6 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals()
 	}
-	sigs.awaitStandardCaught()
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
 		return se.ExitCode()
@@ -58,6 +57,10 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		return code
 	}
 	logger.Info("command started", "path", cmd.Path, "pid", pid)
+	// Not before the start: that would delay the command by a hand-off
+	// per signal, and everything the command inherits is settled by the
+	// urgent ones.
+	sigs.awaitStandardCaught()
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
 	// pages back so the idle supervisor stays small. A little later and
 	// in the background: a command that exits at once is not worth a GC.

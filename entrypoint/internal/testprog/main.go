@@ -263,9 +263,10 @@ func fail(msg string) {
 }
 
 // execWithBlocked starts args the way a careless parent might: SIGINT,
-// SIGHUP, SIGPIPE and SIGUSR1 ignored, SIGUSR2, SIGTERM and SIGQUIT blocked.
+// SIGHUP, SIGPIPE, SIGUSR1, SIGTTOU and SIGTSTP ignored, SIGUSR2, SIGTERM and
+// SIGQUIT blocked.
 func execWithBlocked(args []string) {
-	signal.Ignore(syscall.SIGINT, syscall.SIGHUP, syscall.SIGPIPE, syscall.SIGUSR1)
+	signal.Ignore(syscall.SIGINT, syscall.SIGHUP, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGTTOU, syscall.SIGTSTP)
 	runtime.LockOSThread()
 	var set unix.Sigset_t
 	for _, sig := range []syscall.Signal{syscall.SIGUSR2, syscall.SIGTERM, syscall.SIGQUIT} {
