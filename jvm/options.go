@@ -24,6 +24,7 @@ type userChoices struct {
 	gcOpt                               string
 	exitOnOOM                           string // ExitOnOutOfMemoryError or CrashOnOutOfMemoryError, either sign
 	processors                          string
+	gcThreads                           string
 	userHome                            string
 }
 
@@ -119,6 +120,8 @@ func (u *userChoices) scanXX(o, flag string) error {
 		u.stack = opt{o, k << 10}
 	case "ActiveProcessorCount":
 		u.processors = o
+	case "ParallelGCThreads":
+		u.gcThreads = o
 	}
 	return err
 }

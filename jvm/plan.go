@@ -184,7 +184,13 @@ func tailFlags(in Input, u userChoices, p *Plan) []string {
 		if in.Version.supportsActiveProcessorCount() {
 			f = append(f, fmt.Sprintf("-XX:ActiveProcessorCount=%d", int(math.Ceil(*in.CPUs))))
 		} else if in.Version.Known() {
-			p.Notes = append(p.Notes, fmt.Sprintf("java %s cannot see the CPU limit and has no -XX:ActiveProcessorCount (8u191+, 10+)", in.Version))
+			p.Notes = append(p.Notes, fmt.Sprintf("java %s cannot see the CPU limit and has no -XX:ActiveProcessorCount (8u191+, 10+): GC threads set instead", in.Version))
+			// Without it the JVM starts a GC thread per host CPU, each
+			// with its own stack and buffers; ParallelGCThreads exists
+			// in every version.
+			if u.gcThreads == "" {
+				f = append(f, fmt.Sprintf("-XX:ParallelGCThreads=%d", int(math.Ceil(*in.CPUs))))
+			}
 		}
 	}
 	if in.ExitOnOOM && u.exitOnOOM == "" {

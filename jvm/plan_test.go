@@ -53,7 +53,10 @@ func TestPlanMemoryFlags(t *testing.T) {
 		{name: "exec-17-v1-1g", has: []string{"-Xmx", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=", "-XX:MaxDirectMemorySize=", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Duser.home=/home/jenkins"}, not: []string{"-XX:ActiveProcessorCount", "-XX:+UseCGroupMemoryLimitForHeap", "-XX:MaxRAM"}, source: "launcher", gc: "Serial"},
 		{name: "8u362-v2-cpus-from-cgroup", edit: func(in *Input) { in.Version, in.CgroupVersion, in.CPUs = ver("1.8.0_362"), "v2", f64(1.5) }, has: []string{"-XX:ActiveProcessorCount=2", "-XX:+ExitOnOutOfMemoryError"}},
 		{name: "8u372-v2-sees-cpus", edit: func(in *Input) { in.Version, in.CgroupVersion = ver("1.8.0_372"), "v2" }, not: []string{"-XX:ActiveProcessorCount"}},
-		{name: "8u181-cannot-count-processors", edit: func(in *Input) { in.Version, in.CPUsFromCgroup = ver("1.8.0_181"), false }, has: []string{"-XX:+ExitOnOutOfMemoryError"}, not: []string{"-XX:ActiveProcessorCount", "-XX:+UseCGroupMemoryLimitForHeap"}, note: "ActiveProcessorCount"},
+		{name: "8u181-cannot-count-processors", edit: func(in *Input) { in.Version, in.CPUsFromCgroup = ver("1.8.0_181"), false }, has: []string{"-XX:+ExitOnOutOfMemoryError", "-XX:ParallelGCThreads=2", "-XX:+UseParallelGC"}, not: []string{"-XX:ActiveProcessorCount", "-XX:+UseCGroupMemoryLimitForHeap"}, note: "ActiveProcessorCount"},
+		{name: "8u181-user-gc-threads", edit: func(in *Input) {
+			in.Version, in.CPUsFromCgroup, in.UserOptions = ver("1.8.0_181"), false, []string{"-XX:ParallelGCThreads=4"}
+		}, not: []string{"-XX:ParallelGCThreads", "-XX:ActiveProcessorCount"}, note: "ActiveProcessorCount"},
 		{name: "8u60-no-exit-on-oom", edit: func(in *Input) { in.Version = ver("1.8.0_60") }, not: []string{"-XX:+ExitOnOutOfMemoryError", "-XX:ActiveProcessorCount"}, note: "8u92"},
 		{name: "11.0.15-v2", edit: func(in *Input) { in.Version, in.CgroupVersion = ver("11.0.15"), "v2" }, has: []string{"-XX:ActiveProcessorCount=2", "-XX:+UseParallelGC"}, gc: "Parallel"},
 		{name: "11-large-still-parallel", edit: func(in *Input) { in.Version, in.MemoryBytes = ver("11.0.24"), u64(8*gib) }, has: []string{"-XX:+UseParallelGC"}, gc: "Parallel"},
