@@ -21,6 +21,7 @@ import (
 const (
 	ecsForm        = "ecs"        // command ["-url", URL, SECRET, NAME], no JENKINS_* variables
 	kubernetesForm = "kubernetes" // environment only, no arguments
+	directForm     = "direct"     // environment only, JENKINS_DIRECT_CONNECTION instead of JENKINS_URL
 )
 
 // agentRun is one agent container scenario.
@@ -116,6 +117,13 @@ func (r agentRun) opts(image string, a agentCtx, planArgs bool) runOpts {
 		o.env["JENKINS_NAME"] = a.name
 		o.env["JENKINS_AGENT_WORKDIR"] = "/home/jenkins/agent"
 		o.env["REMOTING_OPTS"] = "-noReconnectAfter 1d"
+	case directForm:
+		o.env["JENKINS_DIRECT_CONNECTION"] = a.ctrl.AgentAddr()
+		o.env["JENKINS_INSTANCE_IDENTITY"] = a.ctrl.InstanceIdentity()
+		o.env["JENKINS_PROTOCOLS"] = "JNLP4-connect"
+		o.env["JENKINS_SECRET"] = a.secret
+		o.env["JENKINS_AGENT_NAME"] = a.name
+		o.env["JENKINS_AGENT_WORKDIR"] = "/home/jenkins/agent"
 	default:
 		panic("unknown form " + r.form)
 	}

@@ -327,3 +327,46 @@ func TestAgentJDKs(t *testing.T) {
 		})
 	}
 }
+
+// The Kubernetes plugin's other connection settings: a direct TCP
+// connection (no URL, the agent port and the instance identity given), and
+// websocket, where a configured tunnel must be dropped (remoting refuses
+// -webSocket with -tunnel).
+func TestAgentConnectionModes(t *testing.T) {
+	tests := []struct {
+		name     string
+		form     string
+		env      map[string]string
+		wantArgs []string // options that must be in the agent's argv
+		noArgs   []string // options that must not
+	}{
+		{name: "direct", form: directForm, wantArgs: []string{"-direct", "-instanceIdentity", "-protocols"}, noArgs: []string{"-url"}},
+		{name: "websocket-with-tunnel", form: kubernetesForm, env: map[string]string{"JENKINS_WEB_SOCKET": "true", "JENKINS_TUNNEL": "127.0.0.1:1"},
+			wantArgs: []string{"-webSocket", "-url"}, noArgs: []string{"-tunnel"}},
+	}
+	s := need(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, rep, a := runAgent(t, s, agentRun{image: jre17, form: tt.form, env: tt.env})
+			checkAgentBasics(t, rep)
+			for _, o := range tt.wantArgs {
+				if !slices.Contains(rep.Argv, o) {
+					t.Errorf("%s missing from argv %q", o, rep.Argv)
+				}
+			}
+			for _, o := range tt.noArgs {
+				if slices.Contains(rep.Argv, o) {
+					t.Errorf("%s in argv %q", o, rep.Argv)
+				}
+			}
+			if tt.form == directForm {
+				if v, _ := rep.ArgAfter("-direct"); v != a.ctrl.AgentAddr() {
+					t.Errorf("-direct %q, want %q", v, a.ctrl.AgentAddr())
+				}
+				if v, _ := rep.ArgAfter("-instanceIdentity"); v != a.ctrl.InstanceIdentity() {
+					t.Errorf("-instanceIdentity %q, want the controller's", v)
+				}
+			}
+		})
+	}
+}

@@ -106,6 +106,17 @@ func (c *Controller) AgentPort() int {
 	return c.agentLn.Addr().(*net.TCPAddr).Port
 }
 
+// AgentAddr is the TCP agent listener's host:port, as a -direct
+// connection (JENKINS_DIRECT_CONNECTION) names it.
+func (c *Controller) AgentAddr() string {
+	return c.agentLn.Addr().String()
+}
+
+// InstanceIdentity is the advertised X-Instance-Identity (base64 public key).
+func (c *Controller) InstanceIdentity() string {
+	return c.headers.Get("X-Instance-Identity")
+}
+
 // Close stops both listeners and waits for the handlers.
 func (c *Controller) Close() error {
 	err := c.srv.Close()

@@ -126,6 +126,12 @@ func TestDiscoveryHeaders(t *testing.T) {
 	if got := resp.Header.Get("X-Jenkins-Agent-Protocols"); got != "JNLP4-connect, Ping" {
 		t.Errorf("X-Jenkins-Agent-Protocols = %q", got)
 	}
+	if got := resp.Header.Get("X-Instance-Identity"); got != c.InstanceIdentity() {
+		t.Errorf("X-Instance-Identity %q, InstanceIdentity() %q", got, c.InstanceIdentity())
+	}
+	if want := "127.0.0.1:" + strconv.Itoa(c.AgentPort()); c.AgentAddr() != want {
+		t.Errorf("AgentAddr() %q, want %q", c.AgentAddr(), want)
+	}
 	der, err := base64.StdEncoding.DecodeString(resp.Header.Get("X-Instance-Identity"))
 	if err != nil {
 		t.Fatalf("X-Instance-Identity is not base64: %v", err)
