@@ -2,7 +2,6 @@ package jvm
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/jenkins-launcher/launcher/config"
 )
@@ -140,85 +139,4 @@ func limitOf(in Input) uint64 {
 		return 0
 	}
 	return *in.MemoryBytes
-}
-
-// planBudget is the memory the JVM may use: a share of the limit or a size,
-// less the launcher's own memory when it stays in the same cgroup.
-func planBudget(in Input, p *Plan) (uint64, bool) {
-	limit := in.MemoryBytes
-	switch {
-	case in.Budget.Bytes > 0:
-		b := in.Budget.Bytes
-		if limit != nil && b+in.LauncherRSS > *limit {
-			p.Warnings = append(p.Warnings, fmt.Sprintf(
-				"LAUNCHER_JVM_MEMORY=%s is above the limit of %s less the launcher's %s: using %s",
-				in.Budget, config.HumanSize(*limit), config.HumanSize(in.LauncherRSS), config.HumanSize(sub(*limit, in.LauncherRSS))))
-			b = sub(*limit, in.LauncherRSS)
-		}
-		return b, true
-	case limit == nil:
-		return 0, false
-	}
-	pct := in.Budget.Percent
-	if pct <= 0 {
-		pct = in.DefaultPercent
-	}
-	if pct <= 0 || pct > 100 {
-		pct = 100
-	}
-	b := uint64(math.Floor(float64(*limit) * pct / 100))
-	return sub(b, in.LauncherRSS), true
-}
-
-func sub(a, b uint64) uint64 {
-	if b >= a {
-		return 0
-	}
-	return a - b
-}
-
-// tailFlags are the flags that do not depend on the memory budget.
-func tailFlags(in Input, u userChoices, p *Plan) []string {
-	var f []string
-	if in.CPUs != nil && u.processors == "" && !jvmSeesCPUs(in) {
-		if in.Version.supportsActiveProcessorCount() {
-			f = append(f, fmt.Sprintf("-XX:ActiveProcessorCount=%d", int(math.Ceil(*in.CPUs))))
-		} else if in.Version.Known() {
-			p.Notes = append(p.Notes, fmt.Sprintf("java %s cannot see the CPU limit and has no -XX:ActiveProcessorCount (8u191+, 10+): GC threads set instead", in.Version))
-			// Without it the JVM starts a GC thread per host CPU, each
-			// with its own stack and buffers; ParallelGCThreads exists
-			// in every version.
-			if u.gcThreads == "" {
-				f = append(f, fmt.Sprintf("-XX:ParallelGCThreads=%d", int(math.Ceil(*in.CPUs))))
-			}
-		}
-	}
-	if in.ExitOnOOM && u.exitOnOOM == "" {
-		if in.Version.supportsExitOnOOM() {
-			f = append(f, "-XX:+ExitOnOutOfMemoryError")
-		} else if in.Version.Known() {
-			p.Notes = append(p.Notes, fmt.Sprintf("java %s has no -XX:+ExitOnOutOfMemoryError (8u92+)", in.Version))
-		}
-	}
-	if in.Home != "" && u.userHome == "" {
-		f = append(f, "-Duser.home="+in.Home)
-	}
-	return f
-}
-
-// jvmSeesCPUs reports whether the JVM reads the CPU limit by itself.
-func jvmSeesCPUs(in Input) bool {
-	if in.JVMSeesCPULimit {
-		return true
-	}
-	if !in.CPUsFromCgroup {
-		return false
-	}
-	switch in.CgroupVersion {
-	case "v1":
-		return in.Version.seesCgroupV1()
-	case "v2":
-		return in.Version.seesCgroupV2()
-	}
-	return false
 }
