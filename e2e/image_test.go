@@ -86,10 +86,24 @@ func (s *suite) buildContext(t *testing.T, tag, dockerfile string, buildArgs []s
 	df := filepath.Join(s.repo, "e2e", "image", dockerfile)
 	args := append([]string{"build", "-q", "-f", df, "-t", tag}, buildArgs...)
 	args = append(args, ctx)
+	old := imageID(t, tag)
 	if out, err := podman(t, args...); err != nil {
 		return fmt.Errorf("podman %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
+	// The previous build of this tag is now untagged: drop it so that runs
+	// do not pile up images (best effort: a container may still use it).
+	if old != "" && old != imageID(t, tag) {
+		podman(t, "rmi", old)
+	}
 	return nil
+}
+
+func imageID(t *testing.T, tag string) string {
+	out, err := podman(t, "image", "inspect", "--format", "{{.Id}}", tag)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(out)
 }
 
 func copyFile(src, dst string, mode os.FileMode) error {
