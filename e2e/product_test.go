@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
 // The product images, built from the repository's Dockerfile by
@@ -79,7 +82,11 @@ func TestProductInjectedLauncher(t *testing.T) {
 		t.Fatalf("launcher install /shared: %s", install)
 	}
 	if _, err := podman(t, "image", "exists", "localhost/jre21:local"); err != nil {
-		t.Skip("localhost/jre21:local missing")
+		testutil.Unavailable(t, "localhost/jre21:local missing (run e2e/setup-host.sh)")
+	}
+	mode := runContainer(t, runOpts{image: "localhost/jre21:local", podman: []string{"-v", vol + ":/shared:ro"}, args: []string{"stat", "-c", "%a %U", "/shared/launcher"}})
+	if got := strings.TrimSpace(mode.stdout); mode.code != 0 || got != "755 root" {
+		t.Errorf("installed launcher: mode and owner %q, want \"755 root\"\n%s", got, mode)
 	}
 	r := agentRun{
 		tag:    "localhost/jre21:local",
