@@ -1,0 +1,145 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"net"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var jre17 = agentImage{base: "jre17"}
+
+// The Amazon ECS plugin's form: ["-url", URL, SECRET, NAME], no -workDir, so
+// remoting's jar cache lives under HOME.
+func TestAgentECSCommandForm(t *testing.T) {
+	s := need(t)
+	p, _, rep, a := runAgent(t, s, agentRun{image: jre17, form: ecsForm})
+	checkAgentBasics(t, rep)
+	checkJVMFlags(t, p, rep)
+	if p.Mode != "agent" {
+		t.Errorf("plan mode %q, want agent", p.Mode)
+	}
+	if rep.Name != a.name || len(rep.URLs) == 0 || rep.URLs[0] != a.url {
+		t.Errorf("agent name %q urls %q, want %q %q", rep.Name, rep.URLs, a.name, a.url)
+	}
+	if rep.UID != 1000 || rep.UserName != "jenkins" {
+		t.Errorf("agent runs as uid %d user %q, want the image's 1000 jenkins", rep.UID, rep.UserName)
+	}
+	if !strings.HasPrefix(rep.WorkDir, rep.Home+"/") {
+		t.Errorf("jar cache %q not under HOME %q", rep.WorkDir, rep.Home)
+	}
+}
+
+// The Kubernetes plugin's form: environment only, no arguments.
+func TestAgentKubernetesEnvForm(t *testing.T) {
+	s := need(t)
+	p, _, rep, _ := runAgent(t, s, agentRun{image: jre17, form: kubernetesForm})
+	checkAgentBasics(t, rep)
+	checkJVMFlags(t, p, rep)
+	if v, _ := rep.ArgAfter("-workDir"); v != "/home/jenkins/agent" {
+		t.Errorf("-workDir %q, want /home/jenkins/agent; argv %q", v, rep.Argv)
+	}
+	if v, _ := rep.ArgAfter("-noReconnectAfter"); v != "1d" {
+		t.Errorf("REMOTING_OPTS not passed: -noReconnectAfter %q; argv %q", v, rep.Argv)
+	}
+	if v, _ := rep.ArgAfter("-name"); v != rep.Name {
+		t.Errorf("-name %q, report name %q", v, rep.Name)
+	}
+	if rep.WorkDir != "/home/jenkins/agent/remoting" {
+		t.Errorf("remoting directory %q", rep.WorkDir)
+	}
+}
+
+// The Kubernetes plugin's other connection settings: a direct TCP
+// connection (no URL, the agent port and the instance identity given), and
+// websocket, where a configured tunnel must be dropped (remoting refuses
+// -webSocket with -tunnel).
+func TestAgentConnectionModes(t *testing.T) {
+	tests := []struct {
+		name     string
+		form     string
+		env      map[string]string
+		wantArgs []string // options that must be in the agent's argv
+		noArgs   []string // options that must not
+	}{
+		{name: "direct", form: directForm, wantArgs: []string{"-direct", "-instanceIdentity", "-protocols"}, noArgs: []string{"-url"}},
+		{name: "websocket-with-tunnel", form: kubernetesForm, env: map[string]string{"JENKINS_WEB_SOCKET": "true", "JENKINS_TUNNEL": "127.0.0.1:1"},
+			wantArgs: []string{"-webSocket", "-url"}, noArgs: []string{"-tunnel"}},
+	}
+	s := need(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, rep, a := runAgent(t, s, agentRun{image: jre17, form: tt.form, env: tt.env})
+			checkAgentBasics(t, rep)
+			for _, o := range tt.wantArgs {
+				if !slices.Contains(rep.Argv, o) {
+					t.Errorf("%s missing from argv %q", o, rep.Argv)
+				}
+			}
+			for _, o := range tt.noArgs {
+				if slices.Contains(rep.Argv, o) {
+					t.Errorf("%s in argv %q", o, rep.Argv)
+				}
+			}
+			if tt.form == directForm {
+				if v, _ := rep.ArgAfter("-direct"); v != a.ctrl.AgentAddr() {
+					t.Errorf("-direct %q, want %q", v, a.ctrl.AgentAddr())
+				}
+				if v, _ := rep.ArgAfter("-instanceIdentity"); v != a.ctrl.InstanceIdentity() {
+					t.Errorf("-instanceIdentity %q, want the controller's", v)
+				}
+			}
+		})
+	}
+}
+
+// The controller comes up 5 s after the container: the launcher waits for
+// it (the stand-in agent itself does not retry) and the agent then connects.
+func TestAgentLateController(t *testing.T) {
+	s := need(t)
+	a := newAgentCtx()
+	port := freePort(t)
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	a.url = "http://" + addr + "/"
+	r := agentRun{image: jre17, form: kubernetesForm}
+	c := startAgent(t, s, r, a)
+	deadline := time.Now().Add(5 * time.Second)
+	time.Sleep(time.Until(deadline)) // the scenario is the delay itself
+	if !c.running() {
+		t.Fatalf("launcher gave up before the controller started: exit %d\n%s", c.code, c.logs())
+	}
+	a.ctrl = startController(t, s, addr, a.secret)
+	rep := waitReport(t, a, a.ctrl, c)
+	checkAgentBasics(t, rep)
+	// While it waited, the launcher said why it was not starting yet: a
+	// line naming the controller and the refused connection.
+	waiting := regexp.MustCompile(`(?m)^.*` + regexp.QuoteMeta(a.url) + `.*refused.*$`)
+	if log := c.stderr(); !waiting.MatchString(log) {
+		t.Errorf("launcher log does not show it waiting for %s:\n%s", a.url, log)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// No agent.jar in the image: the launcher downloads it from the controller.
+func TestAgentJarDownloaded(t *testing.T) {
+	s := need(t)
+	p, _, rep, _ := runAgent(t, s, agentRun{image: agentImage{base: "jre17", noJar: true}, form: kubernetesForm})
+	if p.Agent.JarSource != "download" {
+		t.Errorf("plan jar_source %q, want download (jar %q)", p.Agent.JarSource, p.Agent.Jar)
+	}
+	checkAgentBasics(t, rep)
+}

@@ -1,0 +1,65 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"regexp"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// podman stop: SIGTERM reaches the agent, the container exits 143 within
+// 2 s, and no process of it is left.
+func TestAgentStop(t *testing.T) {
+	s := need(t)
+	_, c, _, _ := runAgent(t, s, agentRun{image: jre17, form: kubernetesForm})
+	pids := c.hostPIDs()
+	if len(pids) < 2 {
+		t.Fatalf("want the launcher and the agent JVM in the container, podman top shows %v", pids)
+	}
+	start := time.Now()
+	if out, err := podman(t, "stop", "-t", "10", c.name); err != nil {
+		t.Fatalf("podman stop: %v\n%s", err, out)
+	}
+	took := time.Since(start)
+	code := c.wait(10 * time.Second)
+	if code != 143 {
+		t.Errorf("exit code %d after podman stop, want 143", code)
+	}
+	if took > 2*time.Second {
+		t.Errorf("podman stop took %v, want under 2 s (SIGTERM did not end the agent)", took)
+	}
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("host pid %d of the stopped container is still running", pid)
+		}
+	}
+}
+
+// A build that leaves orphans behind: they are re-parented to the launcher
+// (PID 1), which must reap them.
+func TestAgentOrphansReaped(t *testing.T) {
+	s := need(t)
+	_, c, rep, _ := runAgent(t, s, agentRun{image: jre17, form: kubernetesForm, env: map[string]string{"LEAK_ORPHANS": "100"}})
+	if rep.OrphansLeaked != 100 {
+		t.Fatalf("agent leaked %d orphans, want 100", rep.OrphansLeaked)
+	}
+	// The orphans sleep 0.2 s; no event tells us when they are gone, so
+	// poll the process table until no live sleep remains.
+	var ps string
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ps = c.exec("ps", "-eo", "pid,ppid,stat,comm")
+		if !regexp.MustCompile(`(?m)^\s*\d+\s+\d+\s+[^Z\s]\S*\s+sleep$`).MatchString(ps) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if m := regexp.MustCompile(`(?m)^\s*\d+\s+\d+\s+Z.*$`).FindAllString(ps, -1); len(m) > 0 {
+		t.Errorf("%d zombies left in the container:\n%s", len(m), ps)
+	}
+	if regexp.MustCompile(`(?m)\ssleep$`).MatchString(ps) {
+		t.Errorf("orphans still there after 15 s:\n%s", ps)
+	}
+}

@@ -1,0 +1,81 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// Arbitrary UIDs: nobody (HOME=/nonexistent) and an OpenShift-style UID in
+// group 0 (podman adds a passwd entry with HOME=/).
+func TestAgentArbitraryUID(t *testing.T) {
+	tests := []struct {
+		name string
+		user string
+		uid  int64
+	}{
+		{name: "uid-65534", user: "65534", uid: 65534},
+		{name: "uid-1000100000-gid-0", user: "1000100000:0", uid: 1000100000},
+	}
+	s := need(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, _, rep, _ := runAgent(t, s, agentRun{image: jre17, form: ecsForm, podman: []string{"-u", tt.user}})
+			checkAgentBasics(t, rep)
+			if rep.UID != tt.uid {
+				t.Errorf("agent uid %d, want %d", rep.UID, tt.uid)
+			}
+			if p.Home.Path != rep.Home {
+				t.Errorf("plan home %q, agent HOME %q", p.Home.Path, rep.Home)
+			}
+			if rep.UserName == "" || rep.UserName == "?" {
+				t.Errorf("user.name %q", rep.UserName)
+			}
+		})
+	}
+}
+
+// A read-only root with a tmpfs /tmp (common on Fargate): HOME and the jar
+// cache must land somewhere writable.
+func TestAgentReadOnlyRoot(t *testing.T) {
+	s := need(t)
+	p, _, rep, _ := runAgent(t, s, agentRun{image: jre17, form: ecsForm, podman: []string{"--read-only", "--tmpfs", "/tmp"}})
+	checkAgentBasics(t, rep)
+	checkJVMFlags(t, p, rep)
+}
+
+// The secret is not in any process's arguments (ps) nor in the agent's
+// environment. In the ECS form the container's own command line holds it
+// (podman puts it there), so PID 1's arguments are exempt there.
+func TestAgentSecretHidden(t *testing.T) {
+	tests := []struct {
+		name      string
+		form      string
+		allowPID1 bool
+	}{
+		{name: "kubernetes-env", form: kubernetesForm},
+		{name: "ecs-command", form: ecsForm, allowPID1: true},
+	}
+	s := need(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c, rep, a := runAgent(t, s, agentRun{image: jre17, form: tt.form})
+			checkAgentBasics(t, rep)
+			ps := c.exec("ps", "-eo", "pid,args")
+			for _, line := range strings.Split(ps, "\n") {
+				f := strings.Fields(line)
+				if len(f) == 0 || !strings.Contains(line, a.secret) {
+					continue
+				}
+				if tt.allowPID1 && f[0] == "1" {
+					continue
+				}
+				t.Errorf("secret visible in ps: pid %s", f[0])
+			}
+			if n := strings.Count(ps, "\n"); n < 3 {
+				t.Fatalf("ps shows too little to trust:\n%s", ps)
+			}
+		})
+	}
+}
