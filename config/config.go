@@ -36,10 +36,6 @@ type Config struct {
 	ConnectTimeout time.Duration `envconfig:"CONNECT_TIMEOUT" default:"5m"`
 	AgentDownload  string        `envconfig:"AGENT_DOWNLOAD" default:"auto"`
 	CacheDir       string        `envconfig:"CACHE_DIR"`
-
-	// SecretFD is set by the launcher itself when it re-executes to move a
-	// secret given as an argument out of its command line.
-	SecretFD int `envconfig:"SECRET_FD" default:"-1"`
 }
 
 // Load reads the configuration from the process environment. An invalid

@@ -80,7 +80,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.StopGrace != 5*time.Second || c.ConnectTimeout != 5*time.Minute || !c.JVMExitOnOOM || !c.JVMFlags ||
-		c.User != "jenkins" || c.AgentDownload != "auto" || c.LogFormat != "text" || c.SecretFD != -1 || c.JVMMemory.IsSet() {
+		c.User != "jenkins" || c.AgentDownload != "auto" || c.LogFormat != "text" || c.JVMMemory.IsSet() {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
