@@ -109,7 +109,7 @@ func (pl planner) planJar(a jnlp.Agent, home string) (path, source, reason strin
 		}
 	}
 	if len(a.URLs) == 0 {
-		return jar, "download", fmt.Sprintf("agent jar %s is missing and there is no controller URL to download it from (direct mode): add it to the image", jar)
+		return jar, "download", fmt.Sprintf("agent jar %s is missing and there is no controller URL to download it from: add it to the image or set JENKINS_AGENT_FILE", jar)
 	}
 	return filepath.Join(pl.cacheDir(home), "agent.jar"), "download", ""
 }
