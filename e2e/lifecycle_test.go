@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -29,6 +30,9 @@ func TestAgentStop(t *testing.T) {
 	}
 	if took > 2*time.Second {
 		t.Errorf("podman stop took %v, want under 2 s (SIGTERM did not end the agent)", took)
+	}
+	if log := c.stderr(); !strings.Contains(log, "stand-in agent: shutdown hook ran") {
+		t.Errorf("the agent JVM did not run its shutdown hooks, so it never got SIGTERM:\n%s", log)
 	}
 	for _, pid := range pids {
 		if err := syscall.Kill(pid, 0); err == nil {
