@@ -143,3 +143,50 @@ func TestAgentJarDownloaded(t *testing.T) {
 	}
 	checkAgentBasics(t, rep)
 }
+
+// The launcher's own exit codes when the agent cannot start, each with a
+// log line that names the cause.
+func TestAgentExitCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		image      agentImage
+		controller bool              // start the stand-in controller
+		env        map[string]string // on top of the Kubernetes form
+		bare       bool              // no configuration at all
+		code       int
+		log        string // regexp the launcher's log must match
+	}{
+		{name: "no-configuration", image: jre17, bare: true, code: 64, log: `JENKINS_URL`},
+		{name: "controller-unreachable", image: jre17, env: map[string]string{"LAUNCHER_CONNECT_TIMEOUT": "3s"}, code: 69, log: `refused`},
+		{name: "jar-missing-download-never", image: agentImage{base: "jre17", noJar: true}, controller: true,
+			env: map[string]string{"LAUNCHER_AGENT_DOWNLOAD": "never"}, code: 66, log: `agent\.jar`},
+	}
+	s := need(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newAgentCtx()
+			if tt.controller {
+				a.ctrl = startController(t, s, "", a.secret)
+				a.url = a.ctrl.URL()
+			} else {
+				a.url = "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/"
+			}
+			o := agentRun{image: tt.image, form: kubernetesForm, env: tt.env}.opts(s.agentImage(t, tt.image), a, false)
+			if tt.bare {
+				o = runOpts{image: s.agentImage(t, tt.image)}
+			}
+			start := time.Now()
+			r := runContainer(t, o)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", r.code, tt.code, r)
+			}
+			if !regexp.MustCompile(tt.log).MatchString(r.stderr) {
+				t.Errorf("log does not match %q:\n%s", tt.log, r.stderr)
+			}
+			if strings.Contains(r.stdout+r.stderr, a.secret) {
+				t.Errorf("secret in the output")
+			}
+			t.Logf("exit %d after %v", r.code, time.Since(start).Round(100*time.Millisecond))
+		})
+	}
+}
