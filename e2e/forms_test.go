@@ -152,7 +152,8 @@ func TestAgentExitCodes(t *testing.T) {
 		image      agentImage
 		controller bool              // start the stand-in controller
 		env        map[string]string // on top of the Kubernetes form
-		bare       bool              // no configuration at all
+		podman     []string
+		bare       bool // no configuration at all
 		code       int
 		log        string // regexp the launcher's log must match
 	}{
@@ -160,6 +161,7 @@ func TestAgentExitCodes(t *testing.T) {
 		{name: "controller-unreachable", image: jre17, env: map[string]string{"LAUNCHER_CONNECT_TIMEOUT": "3s"}, code: 69, log: `refused`},
 		{name: "jar-missing-download-never", image: agentImage{base: "jre17", noJar: true}, controller: true,
 			env: map[string]string{"LAUNCHER_AGENT_DOWNLOAD": "never"}, code: 66, log: `agent\.jar`},
+		{name: "memory-too-small", image: jre17, controller: true, podman: []string{"-m", "64m"}, code: 78, log: `too small`},
 	}
 	s := need(t)
 	for _, tt := range tests {
@@ -171,7 +173,7 @@ func TestAgentExitCodes(t *testing.T) {
 			} else {
 				a.url = "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/"
 			}
-			o := agentRun{image: tt.image, form: kubernetesForm, env: tt.env}.opts(s.agentImage(t, tt.image), a, false)
+			o := agentRun{image: tt.image, form: kubernetesForm, env: tt.env, podman: tt.podman}.opts(s.agentImage(t, tt.image), a, false)
 			if tt.bare {
 				o = runOpts{image: s.agentImage(t, tt.image)}
 			}
