@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -38,9 +39,29 @@ type Config struct {
 	CacheDir       string        `envconfig:"CACHE_DIR"`
 }
 
+// Defaults is the configuration when no LAUNCHER_* variable is set; a
+// test keeps it equal to the struct tags' defaults.
+func Defaults() Config {
+	return Config{
+		LogFormat:      "text",
+		LogLevel:       "info",
+		StopGrace:      5 * time.Second,
+		User:           "jenkins",
+		JVMExitOnOOM:   true,
+		JVMFlags:       true,
+		ConnectTimeout: 5 * time.Minute,
+		AgentDownload:  "auto",
+	}
+}
+
 // Load reads the configuration from the process environment. An invalid
 // value yields an error that names the variable and the value.
 func Load() (Config, error) {
+	// Most containers set no LAUNCHER_* variable: skip the reflection then,
+	// start-up time is a feature.
+	if !anySet(os.Environ()) {
+		return Defaults(), nil
+	}
 	var c Config
 	if err := envconfig.Process("launcher", &c); err != nil {
 		var pe *envconfig.ParseError
@@ -50,6 +71,15 @@ func Load() (Config, error) {
 		return c, fmt.Errorf("reading LAUNCHER_* settings: %w", err)
 	}
 	return c, c.validate()
+}
+
+func anySet(env []string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "LAUNCHER_") {
+			return true
+		}
+	}
+	return false
 }
 
 func unwrapDecode(err error) error {

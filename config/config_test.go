@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +75,33 @@ func FuzzParseSize(f *testing.F) {
 	})
 }
 
+// clearLauncherEnv unsets every LAUNCHER_* variable for the test.
+func clearLauncherEnv(t *testing.T) {
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "LAUNCHER_") {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
+}
+
+func TestDefaultsMatchTags(t *testing.T) {
+	clearLauncherEnv(t)
+	// An unrelated LAUNCHER_ variable forces the envconfig path, whose
+	// defaults come from the struct tags.
+	t.Setenv("LAUNCHER_UNRELATED", "x")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != Defaults() {
+		t.Fatalf("struct tag defaults %+v differ from Defaults() %+v", c, Defaults())
+	}
+}
+
 func TestLoadDefaults(t *testing.T) {
+	clearLauncherEnv(t)
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)

@@ -127,12 +127,15 @@ func Run(cmd Command, sigs *Signals, opts Options) int {
 // execCommand replaces the launcher with cmd; it returns only on failure.
 func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 	logger = orDiscard(logger)
-	if sigs == nil {
-		sigs = newSignals()
-	}
-	if se := sigs.takeOver(); se != nil {
-		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
-		return se.ExitCode()
+	// Without Signals the caller left every signal at its default action:
+	// one that arrives now ends the launcher as it would end the command.
+	pending := func() *SignalError { return nil }
+	if sigs != nil {
+		if se := sigs.takeOver(); se != nil {
+			logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
+			return se.ExitCode()
+		}
+		pending = sigs.pendingTermination
 	}
 	if err := chdir(cmd.Dir); err != nil {
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
@@ -142,7 +145,7 @@ func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
 		return ExitInternal
 	}
-	err := execClean(cmd.Path, cmd.Args, cmd.Env, sigs.pendingTermination)
+	err := execClean(cmd.Path, cmd.Args, cmd.Env, pending)
 	var se *SignalError
 	if errors.As(err, &se) {
 		logger.Info("not starting the command: signal received", "signal", se.Signal.String())

@@ -64,7 +64,7 @@ func unsharePID1(args ...string) []string {
 // reported *-over-floor-us metrics are the launcher's own work.
 func BenchmarkStartOverhead(b *testing.B) {
 	launcher, floor := buildBinaries(b)
-	env := append(os.Environ(), "LAUNCHER_LOG_LEVEL=warn")
+	env := os.Environ()
 	mk := func(argv ...string) *exec.Cmd {
 		c := exec.Command(argv[0], argv[1:]...)
 		c.Env = env

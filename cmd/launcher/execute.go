@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/jenkins-launcher/launcher/cgroup"
@@ -38,7 +39,11 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 		return exitInternal
 	}
 	cleanups = append(cleanups, cleanup)
-	log.Info("home", "path", p.Home.Path, "action", p.Home.Action, "passwd", p.Home.Passwd, "uid", p.Home.UID, "gid", p.Home.GID)
+	homeLevel := slog.LevelDebug
+	if p.Home.Action != entrypoint.HomeKept || p.Home.Passwd != entrypoint.PasswdPresent || p.Agent != nil {
+		homeLevel = slog.LevelInfo
+	}
+	log.Log(ctx, homeLevel, "home", "path", p.Home.Path, "action", p.Home.Action, "passwd", p.Home.Passwd, "uid", p.Home.UID, "gid", p.Home.GID)
 	if code, ok := stopped(); ok {
 		return code
 	}
@@ -102,7 +107,11 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 	}
 
 	p.Command = jnlp.Redact(p.argv)
-	log.Info("starting", "supervise", p.Supervise, "command", fmt.Sprintf("%q", p.Command))
+	startLevel := slog.LevelDebug
+	if p.Agent != nil {
+		startLevel = slog.LevelInfo
+	}
+	log.Log(ctx, startLevel, "starting", "supervise", p.Supervise, "command", fmt.Sprintf("%q", p.Command))
 	opts := entrypoint.Options{
 		Subreaper:   pl.cfg.Subreaper,
 		SignalGroup: pl.cfg.SignalGroup,

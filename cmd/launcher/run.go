@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"syscall"
 
 	"github.com/jenkins-launcher/launcher/config"
@@ -24,8 +25,12 @@ See README.md for the LAUNCHER_* settings and exit codes.
 // run is the whole program; it returns the exit code.
 func run(h host, args []string) int {
 	// First, so that a signal during set-up ends us with 128+n instead of
-	// being ignored (PID 1) or ending the Go runtime with 2.
-	sigs := entrypoint.CatchSignals()
+	// being ignored (PID 1) or ending the Go runtime with 2; see
+	// needSignals for the one case that does without.
+	var sigs *entrypoint.Signals
+	if needSignals(h, args) {
+		sigs = entrypoint.CatchSignals()
+	}
 
 	cfg, err := config.Load()
 	if err != nil {
@@ -70,7 +75,10 @@ func run(h host, args []string) int {
 	if inv.mode == "agent" && jnlp.NeedsReexec(inv.args) {
 		return reexecWithoutSecret(h, inv.args, log)
 	}
-	ctx := sigs.Context(context.Background())
+	ctx := context.Background()
+	if sigs != nil {
+		ctx = sigs.Context(ctx)
+	}
 	pl := planner{h: h, cfg: cfg, log: log}
 	p := pl.build(ctx, inv)
 	if ctx.Err() != nil {
@@ -82,6 +90,28 @@ func run(h host, args []string) int {
 		return p.ExitCode
 	}
 	return pl.execute(ctx, p, sigs)
+}
+
+// needSignals reports whether the launcher must catch signals from the
+// start. It need not when it will replace itself with a command right after
+// a short set-up (exec or single-command mode, not PID 1, no subreaper): a
+// signal then has its default action and ends the launcher at once, as it
+// would end the command, and catching costs a thread and a hand-off per
+// signal (about 0.3 ms of a start that is meant to add no more than 0.5 ms).
+// Agent mode waits for the controller and must always catch.
+func needSignals(h host, args []string) bool {
+	if h.pid == 1 {
+		return true
+	}
+	if v, ok := h.lookup("LAUNCHER_SUBREAPER"); ok {
+		if b, err := strconv.ParseBool(v); err != nil || b {
+			return true
+		}
+	}
+	if len(args) > 0 && args[0] == "exec" {
+		return false
+	}
+	return !jnlp.IsCommand(args)
 }
 
 // reexecWithoutSecret runs the launcher again with the secret moved from
