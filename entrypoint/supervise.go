@@ -50,6 +50,10 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	}
 	oomBefore, oomOK := opts.OOM.start(logger)
 
+	// Signals Go does not take over (32 and 33, kept for libc) and those
+	// not caught yet keep an inherited SIG_IGN, which the command would
+	// inherit: set them to the default first.
+	defaultIgnoredSignals()
 	pid, err := startChild(cmd)
 	if err != nil {
 		code := startErrorCode(err)
