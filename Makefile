@@ -32,7 +32,7 @@ unit:
 # Tests guarded by testutil.RequireRoot run in `unit` too when root; this
 # target runs them again without -race, where timing matters (PID 1, cgroups).
 root-tests: build
-	$(GO) test -count=1 -tags roottest -run 'Root|Real' $(PKGS)
+	$(GO) test -count=1 -run 'Root|Real' $(PKGS)
 
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
