@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildLauncher builds the binary under test once per test.
+func buildLauncher(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "launcher")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// agentEnv is a Kubernetes-style environment for url, with a fake Java
+// home whose release file names a version and an empty cache directory.
+func agentEnv(t *testing.T, url string) (env []string, home, cache string) {
+	t.Helper()
+	dir := t.TempDir()
+	jdk := filepath.Join(dir, "jdk")
+	if err := os.MkdirAll(filepath.Join(jdk, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(jdk, "bin", "java"), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(jdk, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	home = filepath.Join(dir, "home")
+	cache = filepath.Join(dir, "cache")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env = append(os.Environ(),
+		"HOME="+home,
+		"JAVA_HOME="+jdk,
+		"JENKINS_URL="+url,
+		"JENKINS_SECRET=0123456789abcdef",
+		"JENKINS_AGENT_NAME=agent-1",
+		"JENKINS_AGENT_FILE="+filepath.Join(dir, "missing.jar"),
+		"LAUNCHER_CACHE_DIR="+cache,
+		"LAUNCHER_CONNECT_TIMEOUT=1m",
+		"LAUNCHER_MEMORY_LIMIT=1Gi",
+	)
+	return env, home, cache
+}
+
+// startUntil starts the launcher and returns once a stderr line contains
+// marker; the rest of stderr keeps draining into the returned channel.
+func startUntil(t *testing.T, bin string, env []string, marker string) (*exec.Cmd, <-chan string) {
+	t.Helper()
+	cmd := exec.Command(bin)
+	cmd.Env = env
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	seen := make(chan struct{})
+	rest := make(chan string, 1)
+	go func() {
+		var all strings.Builder
+		sc := bufio.NewScanner(stderr)
+		found := false
+		for sc.Scan() {
+			all.WriteString(sc.Text() + "\n")
+			if !found && strings.Contains(sc.Text(), marker) {
+				found = true
+				close(seen)
+			}
+		}
+		if !found {
+			close(seen)
+		}
+		rest <- all.String()
+	}()
+	select {
+	case <-seen:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no %q line within 30 s", marker)
+	}
+	return cmd, rest
+}
+
+// termAndWait sends SIGTERM and returns the exit code and how long the
+// launcher took to exit.
+func termAndWait(t *testing.T, cmd *exec.Cmd) (int, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return cmd.ProcessState.ExitCode(), time.Since(start)
+	case <-time.After(10 * time.Second):
+		t.Fatal("launcher still running 10 s after SIGTERM")
+	}
+	return 0, 0
+}
+
+// TestRealSIGTERMWhileWaitingForController: a controller that refuses
+// connections keeps the launcher waiting; SIGTERM ends it with 143 at once.
+func TestRealSIGTERMWhileWaitingForController(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: every attempt is refused
+	env, _, cache := agentEnv(t, "http://"+addr+"/")
+	cmd, rest := startUntil(t, buildLauncher(t), env, "attempt")
+	code, took := termAndWait(t, cmd)
+	logs := <-rest
+	if code != 143 {
+		t.Fatalf("exit %d, want 143; log:\n%s", code, logs)
+	}
+	if took > time.Second {
+		t.Errorf("took %v to exit after SIGTERM", took)
+	}
+	if strings.Contains(logs, "0123456789abcdef") {
+		t.Errorf("secret in the log:\n%s", logs)
+	}
+	if _, err := os.Stat(cache); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("cache dir %s left behind (%v)", cache, err)
+	}
+}
+
+// TestRealSIGTERMWhileDownloading: the controller is ready but sends
+// agent.jar slowly; SIGTERM mid-download ends the launcher with 143 and no
+// partial jar is left in the cache.
+func TestRealSIGTERMWhileDownloading(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/tcpSlaveAgentListener/"):
+			w.Header().Set("X-Jenkins-JNLP-Port", "50000")
+			io.WriteString(w, "Jenkins")
+		case strings.HasSuffix(r.URL.Path, "/jnlpJars/agent.jar"):
+			w.Header().Set("Content-Length", "1048576")
+			w.Write(make([]byte, 4096))
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	env, _, cache := agentEnv(t, srv.URL+"/")
+	cmd, rest := startUntil(t, buildLauncher(t), env, "controller ready")
+	// The download starts right after readiness; wait until a temporary
+	// file shows it is under way.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ents, _ := os.ReadDir(cache)
+		if len(ents) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no download under way in the cache after 10 s")
+		}
+		time.Sleep(5 * time.Millisecond) // polling a directory: no event to await
+	}
+	code, took := termAndWait(t, cmd)
+	logs := <-rest
+	if code != 143 {
+		t.Fatalf("exit %d, want 143; log:\n%s", code, logs)
+	}
+	if took > time.Second {
+		t.Errorf("took %v to exit after SIGTERM", took)
+	}
+	ents, _ := os.ReadDir(cache)
+	for _, e := range ents {
+		t.Errorf("left behind in the cache: %s", e.Name())
+	}
+}
