@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -65,5 +66,35 @@ func TestAgentOrphansReaped(t *testing.T) {
 	}
 	if regexp.MustCompile(`(?m)\ssleep$`).MatchString(ps) {
 		t.Errorf("orphans still there after 15 s:\n%s", ps)
+	}
+}
+
+// podman stop while the launcher still waits for the controller: it ends at
+// once with 143 instead of sitting out the grace period.
+func TestAgentStopWhileWaiting(t *testing.T) {
+	s := need(t)
+	a := newAgentCtx()
+	a.url = "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/"
+	c := startAgent(t, s, agentRun{image: jre17, form: kubernetesForm}, a)
+	// No event says the launcher is waiting; its log line about the refused
+	// connection does, so poll for it.
+	waiting := regexp.MustCompile(regexp.QuoteMeta(a.url) + `.*refused`)
+	deadline := time.Now().Add(30 * time.Second)
+	for !waiting.MatchString(c.stderr()) {
+		if !c.running() || time.Now().After(deadline) {
+			t.Fatalf("launcher not seen waiting for %s (running %v)\n%s", a.url, c.running(), c.logs())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	start := time.Now()
+	if out, err := podman(t, "stop", "-t", "10", c.name); err != nil {
+		t.Fatalf("podman stop: %v\n%s", err, out)
+	}
+	took := time.Since(start)
+	if code := c.wait(10 * time.Second); code != 143 {
+		t.Errorf("exit code %d after podman stop while waiting, want 143", code)
+	}
+	if took > 2*time.Second {
+		t.Errorf("podman stop took %v, want under 2 s", took)
 	}
 }
