@@ -12,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
@@ -87,43 +86,6 @@ func realV1(t *testing.T, controller string) v1Hierarchy {
 	return v1Hierarchy{dir: dir}
 }
 
-// mkgroup creates a group below parent and removes it when the test ends.
-// It is created inside the test's own group, not at the root, since the
-// test may itself run in a limited group.
-func mkgroup(t *testing.T, parent, name string, settings ...string) string {
-	t.Helper()
-	dir := filepath.Join(parent, name)
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rmgroup(t, dir) })
-	for i := 0; i+1 < len(settings); i += 2 {
-		file := filepath.Join(dir, settings[i])
-		if err := os.WriteFile(file, []byte(settings[i+1]), 0); err != nil {
-			t.Fatalf("writing %q to %s: %v", settings[i+1], file, err)
-		}
-	}
-	return dir
-}
-
-// rmgroup removes an empty group. A group whose last task just exited can
-// stay busy for a moment while the kernel releases it; there is no event
-// for that, so poll with a deadline.
-func rmgroup(t *testing.T, dir string) {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := syscall.Rmdir(dir)
-		if err == nil || errors.Is(err, syscall.ENOENT) {
-			return
-		}
-		if !errors.Is(err, syscall.EBUSY) || time.Now().After(deadline) {
-			t.Errorf("removing cgroup %s: %v", dir, err)
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // runChild runs the helper in the given groups and returns what its
 // Detect found, its stderr and how it ended.
 func runChild(t *testing.T, mode string, groups ...string) (Limits, string, error) {
@@ -164,12 +126,12 @@ func TestRealV1Limits(t *testing.T) {
 		{"limits-on-parent-group", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			memGroup := mkgroup(t, mem.dir, name+"-"+tc.name, memSettings...)
-			cpuGroup := mkgroup(t, cpu.dir, name+"-"+tc.name, cpuSettings...)
+			memGroup := testutil.V1Group(t, mem.dir, name+"-"+tc.name, memSettings...)
+			cpuGroup := testutil.V1Group(t, cpu.dir, name+"-"+tc.name, cpuSettings...)
 			memLeaf, cpuLeaf := memGroup, cpuGroup
 			if tc.limitsAbove {
-				memLeaf = mkgroup(t, memGroup, "inner")
-				cpuLeaf = mkgroup(t, cpuGroup, "inner")
+				memLeaf = testutil.V1Group(t, memGroup, "inner")
+				cpuLeaf = testutil.V1Group(t, cpuGroup, "inner")
 			}
 			got, stderr, err := runChild(t, "detect", memLeaf, cpuLeaf)
 			if err != nil || stderr != "" {
@@ -206,7 +168,7 @@ func TestRealReadOOMKills(t *testing.T) {
 		// Without this the child would swap instead of being killed.
 		settings = append(settings, "memory.memsw.limit_in_bytes", limit)
 	}
-	group := mkgroup(t, mem.dir, fmt.Sprintf("launcher-test-%d-oom", os.Getpid()), settings...)
+	group := testutil.V1Group(t, mem.dir, fmt.Sprintf("launcher-test-%d-oom", os.Getpid()), settings...)
 	counter := group + "/memory.oom_control"
 	before, err := ReadOOMKills("/", counter)
 	if err != nil {

@@ -95,26 +95,11 @@ func svOpenPTY(t *testing.T) (master, slave *os.File) {
 // as the kernel finds it the only task left to kill (seen 1 in 12 runs).
 func TestRealOOMKillExplained(t *testing.T) {
 	testutil.RequireRoot(t)
-	root := "/sys/fs/cgroup/memory"
-	if _, err := os.Stat(filepath.Join(root, "memory.oom_control")); err != nil {
-		testutil.Unavailable(t, "no cgroup v1 memory controller at "+root)
-	}
+	parent := testutil.OwnV1Group(t, "memory")
 	p := svBuild(t)
-	group := filepath.Join(root, fmt.Sprintf("entrypoint-oom-test-%d", os.Getpid()))
-	if err := os.Mkdir(group, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := os.Remove(group); err != nil {
-			t.Errorf("removing cgroup %s: %v", group, err)
-		}
-	})
-	limit := []byte(strconv.Itoa(32 << 20))
-	for _, f := range []string{"memory.limit_in_bytes", "memory.memsw.limit_in_bytes"} {
-		if err := os.WriteFile(filepath.Join(group, f), limit, 0o644); err != nil && f == "memory.limit_in_bytes" {
-			t.Fatal(err)
-		}
-	}
+	limit := strconv.Itoa(32 << 20)
+	group := testutil.V1Group(t, parent, fmt.Sprintf("entrypoint-oom-test-%d", os.Getpid()),
+		"memory.limit_in_bytes", limit, "memory.memsw.limit_in_bytes?", limit)
 	// Join the group before exec, so that the launcher and its command
 	// are charged from their first page.
 	script := `echo $$ > "$1/cgroup.procs" && shift && exec "$@"`
