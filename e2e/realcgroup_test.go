@@ -4,109 +4,19 @@ package e2e
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
 const (
 	realMemory = 300 << 20 // 314572800
 	realQuota  = 150000    // with the default 100000 us period: 1.5 CPUs
 )
-
-// v1GroupDir returns the directory of this process's group in the v1
-// hierarchy that carries controller, read from mountinfo and
-// /proc/self/cgroup rather than assumed (on this host cpu and cpuacct are
-// separate mounts).
-func v1GroupDir(t *testing.T, controller string) string {
-	t.Helper()
-	mi, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root, point string
-	for _, line := range strings.Split(string(mi), "\n") {
-		pre, post, ok := strings.Cut(line, " - ")
-		f, g := strings.Fields(pre), strings.Fields(post)
-		if !ok || len(f) < 5 || len(g) < 3 || g[0] != "cgroup" {
-			continue
-		}
-		for _, o := range strings.Split(g[2], ",") {
-			if o == controller {
-				root, point = f[3], f[4]
-			}
-		}
-	}
-	if point == "" {
-		t.Skipf("no v1 %s hierarchy mounted", controller)
-	}
-	cg, err := os.ReadFile("/proc/self/cgroup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(cg), "\n") {
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			continue
-		}
-		for _, c := range strings.Split(parts[1], ",") {
-			if c == controller {
-				rel, ok := strings.CutPrefix(parts[2], root)
-				if !ok && root != "/" {
-					t.Fatalf("group %q is outside the %s mount root %q", parts[2], controller, root)
-				}
-				if root == "/" {
-					rel = parts[2]
-				}
-				return filepath.Join(point, rel)
-			}
-		}
-	}
-	t.Fatalf("no %s line in /proc/self/cgroup:\n%s", controller, cg)
-	return ""
-}
-
-// makeGroup creates a cgroup directory and writes its limit files (the
-// period before the quota), removed when the test ends (after the process
-// in it has exited).
-func makeGroup(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { removeGroup(t, dir) })
-	for _, name := range []string{"cpu.cfs_period_us", "memory.limit_in_bytes", "cpu.cfs_quota_us"} {
-		v, ok := files[name]
-		if !ok {
-			continue
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(v), 0o644); err != nil {
-			t.Fatalf("write %s: %v", filepath.Join(dir, name), err)
-		}
-	}
-}
-
-func removeGroup(t *testing.T, dir string) {
-	// A group is removable once its last task is gone; the kernel can lag
-	// the exit by a moment, and no event says when.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		err := os.Remove(dir)
-		if err == nil || errors.Is(err, os.ErrNotExist) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Errorf("remove cgroup %s: %v", dir, err)
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // planIn runs `launcher plan --json exec -- launcher version` as a member
 // of the given memory and cpu groups.
@@ -135,20 +45,18 @@ func TestRealCgroupV1Plan(t *testing.T) {
 		{name: "limits-on-parent-only", onParentOnly: true},
 	}
 	s := need(t)
-	memBase := v1GroupDir(t, "memory")
-	cpuBase := v1GroupDir(t, "cpu")
-	memLimit := map[string]string{"memory.limit_in_bytes": fmt.Sprint(realMemory)}
-	cpuLimit := map[string]string{"cpu.cfs_period_us": "100000", "cpu.cfs_quota_us": fmt.Sprint(realQuota)}
+	// Below the test's own groups: this sandbox may itself be limited.
+	memBase := testutil.OwnV1Group(t, "memory")
+	cpuBase := testutil.OwnV1Group(t, "cpu")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			group := fmt.Sprintf("launcher-e2e-%d-%s", os.Getpid(), tt.name)
-			memDir, cpuDir := filepath.Join(memBase, group), filepath.Join(cpuBase, group)
-			makeGroup(t, memDir, memLimit)
-			makeGroup(t, cpuDir, cpuLimit)
+			memDir := testutil.V1Group(t, memBase, group, "memory.limit_in_bytes", fmt.Sprint(realMemory))
+			// The period before the quota: the kernel checks the pair.
+			cpuDir := testutil.V1Group(t, cpuBase, group, "cpu.cfs_period_us", "100000", "cpu.cfs_quota_us", fmt.Sprint(realQuota))
 			if tt.onParentOnly {
-				memDir, cpuDir = filepath.Join(memDir, "child"), filepath.Join(cpuDir, "child")
-				makeGroup(t, memDir, nil)
-				makeGroup(t, cpuDir, nil)
+				memDir = testutil.V1Group(t, memDir, "child")
+				cpuDir = testutil.V1Group(t, cpuDir, "child")
 			}
 			p := planIn(t, s.launcher, memDir, cpuDir)
 			checkRealLimits(t, p)
