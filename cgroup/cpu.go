@@ -4,18 +4,8 @@ import (
 	"fmt"
 )
 
-// cpuMin tracks the smallest CPU limit and its file; ties keep the first.
-type cpuMin struct {
-	v   float64
-	src string
-	ok  bool
-}
-
-func (m *cpuMin) offer(v float64, src string) {
-	if !m.ok || v < m.v {
-		m.v, m.src, m.ok = v, src, true
-	}
-}
+// cpuMin is the minimum of CPU limits, in CPUs.
+type cpuMin = minimum[float64]
 
 func (d *detection) cpuV1(dir, point string) {
 	var cpus cpuMin

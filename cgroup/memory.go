@@ -2,22 +2,27 @@ package cgroup
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 )
 
 // minimum tracks the smallest limit seen and the file that gave it; on a
-// tie the first (the one nearest the process) is kept.
-type minimum struct {
-	v   uint64
+// tie the first (the one nearest the process) is kept. Memory limits are
+// bytes, CPU limits fractional CPUs.
+type minimum[T cmp.Ordered] struct {
+	v   T
 	src string
 	ok  bool
 }
 
-func (m *minimum) offer(v uint64, src string) {
+func (m *minimum[T]) offer(v T, src string) {
 	if !m.ok || v < m.v {
 		m.v, m.src, m.ok = v, src, true
 	}
 }
+
+// memMin is the minimum of memory limits, in bytes.
+type memMin = minimum[uint64]
 
 // readLimit reads one limit file. present is false when the file does not
 // exist; that is a warning only when required. limited is false for "no
@@ -54,7 +59,7 @@ func (d *detection) memoryV1(dir, point string) {
 	mem, memsw, found := d.hierarchicalV1(stat)
 	if found {
 		if mem.ok && !d.belowHost(mem.v) {
-			mem = minimum{}
+			mem = memMin{}
 		}
 		if mem.ok {
 			d.attributeV1(dir, &mem)
@@ -76,7 +81,7 @@ func (d *detection) memoryV1(dir, point string) {
 
 // attributeV1 names the group's own limit file as the source when it
 // holds the hierarchical minimum, and says so when an ancestor does.
-func (d *detection) attributeV1(dir string, mem *minimum) {
+func (d *detection) attributeV1(dir string, mem *memMin) {
 	file := dir + "/memory.limit_in_bytes"
 	own, ok, _ := d.readLimit(file, true, parseV1Limit)
 	if ok && own == mem.v {
@@ -88,7 +93,7 @@ func (d *detection) attributeV1(dir string, mem *minimum) {
 
 // walkV1 is the fallback without hierarchical figures: the minimum over
 // the group and its visible ancestors.
-func (d *detection) walkV1(dir, point string) (mem, memsw minimum) {
+func (d *detection) walkV1(dir, point string) (mem, memsw memMin) {
 	swapAccounting := true
 	ancestors(dir, point, func(p string, leaf bool) bool {
 		file := p + "/memory.limit_in_bytes"
@@ -112,10 +117,10 @@ func (d *detection) walkV1(dir, point string) (mem, memsw minimum) {
 // hierarchicalV1 reads the two hierarchical limits from memory.stat. They
 // come right after the group's own counters, so the scan stops at the
 // first total_* line. found reports a readable hierarchical_memory_limit.
-func (d *detection) hierarchicalV1(file string) (mem, memsw minimum, found bool) {
+func (d *detection) hierarchicalV1(file string) (mem, memsw memMin, found bool) {
 	var bad error
 	err := d.f.lines(file, func(line []byte) bool {
-		var dst *minimum
+		var dst *memMin
 		val, ok := field(line, "hierarchical_memory_limit")
 		isMem := ok
 		if ok {
@@ -143,7 +148,7 @@ func (d *detection) hierarchicalV1(file string) (mem, memsw minimum, found bool)
 }
 
 func (d *detection) memoryV2(dir, point string) {
-	var mem, swap minimum
+	var mem, swap memMin
 	// v2 has no hierarchical summary: walk the visible ancestors. Above
 	// the leaf a missing memory.max only means the controller is not
 	// enabled there (or it is the root group).
@@ -166,7 +171,7 @@ func (d *detection) memoryV2(dir, point string) {
 	d.lim.OOMKillFile = dir + "/memory.events"
 }
 
-func (d *detection) setMemory(mem minimum) {
+func (d *detection) setMemory(mem memMin) {
 	if mem.ok {
 		v := mem.v
 		d.lim.MemoryBytes = &v
