@@ -28,6 +28,7 @@ func resolveSecret(from, v string) (string, error) {
 		return "", fmt.Errorf("reading the agent secret (%s) from %q: %w", from, path, err)
 	}
 	defer f.Close()
+	consumeInherited(path)
 	sc := bufio.NewScanner(f)
 	if !sc.Scan() {
 		if err := sc.Err(); err != nil {
@@ -40,6 +41,21 @@ func resolveSecret(from, v string) (string, error) {
 		return "", fmt.Errorf("the agent secret file %q (%s) starts with an empty line", path, from)
 	}
 	return s, nil
+}
+
+// consumeInherited marks an inherited descriptor that held the secret
+// (/proc/self/fd/N, as a re-executed launcher gets it) close-on-exec once
+// it is read, so that Java and its builds do not inherit it; the agent gets
+// a fresh one.
+func consumeInherited(path string) {
+	for _, dir := range []string{"/proc/self/fd/", "/dev/fd/"} {
+		if n, ok := strings.CutPrefix(path, dir); ok {
+			if fd, err := strconv.Atoi(n); err == nil && fd > 2 {
+				unix.CloseOnExec(fd)
+			}
+			return
+		}
+	}
 }
 
 // SecretFile puts the secret, followed by a newline (args4j reads one

@@ -124,6 +124,10 @@ func TestReexecRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	// As after the re-exec: the descriptor is inherited, not close-on-exec.
+	if err := InheritAt(f, int(f.Fd())); err != nil {
+		t.Fatal(err)
+	}
 	newArgs, secret, err := ReexecArgs(args, int(f.Fd()))
 	if err != nil || secret != "s3cr3t-ecs" {
 		t.Fatalf("ReexecArgs: %v", err)
@@ -137,6 +141,10 @@ func TestReexecRoundTrip(t *testing.T) {
 	}
 	if a.Secret != "s3cr3t-ecs" || a.Name != "ecs-agent" {
 		t.Fatalf("secret read back %v, name %q", a.Secret == "s3cr3t-ecs", a.Name)
+	}
+	// Read once, the inherited descriptor must not reach Java and builds.
+	if flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC == 0 {
+		t.Errorf("secret descriptor %d not close-on-exec after Parse (flags %#x, %v)", f.Fd(), flags, err)
 	}
 	want := []string{"-secret", "@/proc/self/fd/3", "-name", "ecs-agent", "-url", "http://j/"}
 	if got := a.Argv(SecretRef(3)); !slices.Equal(got, want) {

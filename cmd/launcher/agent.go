@@ -1,11 +1,7 @@
 package main
 
 import (
-	"strconv"
-	"strings"
-
 	"fmt"
-	"golang.org/x/sys/unix"
 	"os"
 	"path/filepath"
 
@@ -24,7 +20,6 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 		return p.fail(exitUsage, err.Error())
 	}
 	p.agent = &a
-	closeInheritedSecrets(args)
 	p.Warnings = append(p.Warnings, a.Warnings...)
 
 	javaBin, err := jvm.FindAgentJava(pl.h.getenv)
@@ -143,20 +138,4 @@ next:
 		out = append(out, kv)
 	}
 	return out
-}
-
-// closeInheritedSecrets marks the descriptors that a re-executed launcher
-// received its secret on (@/proc/self/fd/N, already read by Parse) as
-// close-on-exec, so that Java and the builds do not inherit them.
-func closeInheritedSecrets(args []string) {
-	for _, a := range args {
-		a = strings.TrimPrefix(a, "-secret=")
-		n, ok := strings.CutPrefix(a, "@/proc/self/fd/")
-		if !ok {
-			continue
-		}
-		if fd, err := strconv.Atoi(n); err == nil && fd > 2 {
-			unix.CloseOnExec(fd)
-		}
-	}
 }
