@@ -3,7 +3,6 @@
 // container's memory and CPU limits plus the user's own options into a
 // memory plan and the exact flags that carry it out.
 //
-// Everything here is a pure function of its inputs except FindAgentJava and
-// Inspect, which look at the filesystem (and, as a last resort, run
-// `java -version`).
+// Everything here is a pure function of its inputs except Inspect, which
+// looks at the filesystem (and, as a last resort, runs `java -version`).
 package jvm

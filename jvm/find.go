@@ -6,64 +6,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
-// FindAgentJava names the java binary of agent mode, in the order of the
+// AgentJava names the java binary of agent mode, in the order of the
 // official inbound-agent image: JENKINS_JAVA_BIN, else $JAVA_HOME/bin/java,
-// else java on PATH. getenv is injected so that tests need no environment.
-func FindAgentJava(getenv func(string) string) (string, error) {
+// else java on PATH; source says which, for error messages. It looks at no
+// file: the caller resolves the name once, with the shell's rules and exit
+// codes (entrypoint.LookPath).
+func AgentJava(getenv func(string) string) (name, source string) {
 	if bin := getenv("JENKINS_JAVA_BIN"); bin != "" {
-		if strings.Contains(bin, "/") {
-			return bin, nil
-		}
-		p, err := lookPath(bin, getenv("PATH"))
-		if err != nil {
-			return "", fmt.Errorf("JENKINS_JAVA_BIN=%q: %w", bin, err)
-		}
-		return p, nil
+		return bin, fmt.Sprintf("JENKINS_JAVA_BIN=%q", bin)
 	}
 	if home := getenv("JAVA_HOME"); home != "" {
-		p := filepath.Join(home, "bin", "java")
-		if err := executable(p); err != nil {
-			return "", fmt.Errorf("JAVA_HOME=%q: %w", home, err)
-		}
-		return p, nil
+		return filepath.Join(home, "bin", "java"), fmt.Sprintf("JAVA_HOME=%q", home)
 	}
-	p, err := lookPath("java", getenv("PATH"))
-	if err != nil {
-		return "", fmt.Errorf("no JENKINS_JAVA_BIN or JAVA_HOME, and %w", err)
-	}
-	return p, nil
-}
-
-// lookPath finds name in the directories of path, as the shell would; an
-// empty entry means the current directory.
-func lookPath(name, path string) (string, error) {
-	for _, dir := range filepath.SplitList(path) {
-		if dir == "" {
-			dir = "."
-		}
-		p := filepath.Join(dir, name)
-		if executable(p) == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%q not found in PATH %q", name, path)
-}
-
-func executable(p string) error {
-	st, err := os.Stat(p)
-	if err != nil {
-		return err
-	}
-	if st.IsDir() {
-		return fmt.Errorf("%s: is a directory", p)
-	}
-	if st.Mode().Perm()&0o111 == 0 {
-		return fmt.Errorf("%s: %w", p, fs.ErrPermission)
-	}
-	return nil
+	return "java", "no JENKINS_JAVA_BIN or JAVA_HOME, java from PATH"
 }
 
 // javaHome follows the binary's symlinks (/usr/bin/java ->

@@ -22,11 +22,7 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 	p.agent = &a
 	p.Warnings = append(p.Warnings, a.Warnings...)
 
-	javaBin, err := jvm.FindAgentJava(pl.h.getenv)
-	if err != nil {
-		return p.fail(exitNotFound, err.Error())
-	}
-	javaPath, code, err := entrypoint.LookPath(javaBin, pl.h.getenv("PATH"))
+	javaPath, code, err := agentJava(pl.h.getenv)
 	if err != nil {
 		return p.fail(code, err.Error())
 	}
@@ -68,7 +64,7 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 		return p.fail(code, err.Error())
 	}
 
-	argv := []string{javaBin}
+	argv := []string{javaPath}
 	argv = append(argv, jp.Flags...)
 	argv = append(argv, a.JavaOpts...)
 	argv = append(argv, "-jar", jarPath)
@@ -82,6 +78,18 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 	p.env = scrubEnv(pl.h.env, a.ScrubEnv)
 	p.Command = jnlp.Redact(argv)
 	return p
+}
+
+// agentJava resolves the agent's java once, with the shell's rules and
+// exit codes (127 not found, 126 not executable); the error names the
+// setting it came from.
+func agentJava(getenv func(string) string) (string, int, error) {
+	name, source := jvm.AgentJava(getenv)
+	path, code, err := entrypoint.LookPath(name, getenv("PATH"))
+	if err != nil {
+		return "", code, fmt.Errorf("%s: %w", source, err)
+	}
+	return path, exitOK, nil
 }
 
 // planJar decides where agent.jar comes from. A reason means the run cannot
