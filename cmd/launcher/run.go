@@ -94,7 +94,8 @@ func run(h host, args []string) int {
 
 // needSignals reports whether the launcher must catch signals from the
 // start. It need not when it will replace itself with a command right after
-// a short set-up (exec or single-command mode, not PID 1, no subreaper): a
+// a short set-up (exec or single-command mode, not PID 1, no subreaper), or
+// when it runs nothing at all (plan, version, help, install): a
 // signal then has its default action and ends the launcher at once, as it
 // would end the command, and catching costs a thread and a hand-off per
 // signal (about 0.3 ms of a start that is meant to add no more than 0.5 ms).
@@ -108,7 +109,9 @@ func needSignals(h host, args []string) bool {
 			return true
 		}
 	}
-	if len(args) > 0 && args[0] == "exec" {
+	if len(args) > 0 && (args[0] == "exec" || reserved[args[0]]) {
+		// exec replaces itself; plan, version, help and install run
+		// nothing and end in milliseconds.
 		return false
 	}
 	return !jnlp.IsCommand(args)

@@ -71,3 +71,31 @@ func TestShellJoin(t *testing.T) {
 		t.Fatalf("shellJoin = %s, want %s", got, want)
 	}
 }
+
+func TestNeedSignals(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		pid  int
+		env  []string
+		args []string
+		want bool
+	}{
+		{"agent waits for the controller", 42, nil, nil, true},
+		{"ECS form goes to the agent", 42, nil, []string{"-url", "u", "s", "n"}, true},
+		{"exec replaces itself", 42, nil, []string{"exec", "--", "true"}, false},
+		{"single command replaces itself", 42, nil, []string{"bash"}, false},
+		{"plan runs nothing", 42, nil, []string{"plan", "--json"}, false},
+		{"version runs nothing", 42, nil, []string{"version"}, false},
+		{"PID 1 always catches", 1, nil, []string{"exec", "--", "true"}, true},
+		{"PID 1 install too", 1, nil, []string{"install", "/x"}, true},
+		{"subreaper stays", 42, []string{"LAUNCHER_SUBREAPER=true"}, []string{"bash"}, true},
+		{"subreaper off", 42, []string{"LAUNCHER_SUBREAPER=false"}, []string{"bash"}, false},
+		{"bad subreaper value catches until config rejects it", 42, []string{"LAUNCHER_SUBREAPER=maybe"}, []string{"bash"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := needSignals(host{pid: tc.pid, env: tc.env}, tc.args); got != tc.want {
+				t.Fatalf("needSignals = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
