@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/jenkins-launcher/launcher/internal/backoff"
 )
 
 // Bounds of one Fetch. The endpoint is local to the task, so anything
@@ -124,14 +126,7 @@ func retryPolicy(logger *slog.Logger, taskURL string) retryablehttp.CheckRetry {
 // cappedBackoff doubles from min up to max and ignores Retry-After, which
 // could ask for longer than the whole Budget.
 func cappedBackoff(min, max time.Duration, attempt int, _ *http.Response) time.Duration {
-	wait := min
-	for i := 0; i < attempt && wait < max; i++ {
-		wait *= 2
-	}
-	if wait > max {
-		wait = max
-	}
-	return wait
+	return backoff.Step(min, max, attempt)
 }
 
 func derefOr[T any](p *T) any {

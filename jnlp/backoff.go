@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/backoff"
 )
 
 // Backoff defaults: the first retry comes quickly (a controller that is
@@ -15,24 +17,11 @@ const (
 	DefaultAttemptTimeout = 10 * time.Second
 )
 
-// backoffStep is the ceiling of the wait before retry number attempt
-// (0-based): min doubled each time, capped at max.
-func backoffStep(min, max time.Duration, attempt int) time.Duration {
-	d := min
-	for i := 0; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	return d
-}
-
 // jitterBackoff is a retryablehttp.Backoff: a random wait in the upper half
 // of the current step, so agents started together do not probe in lockstep
 // and the wait never exceeds the step.
 func jitterBackoff(min, max time.Duration, attempt int, _ *http.Response) time.Duration {
-	d := backoffStep(min, max, attempt)
+	d := backoff.Step(min, max, attempt)
 	if d <= 1 {
 		return d
 	}

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/backoff"
 )
 
 // readyRun is one measurement: how long after the controller turned ready
@@ -46,7 +48,7 @@ func measureReady(tb testing.TB, minW, maxW, readyAfter time.Duration) readyRun 
 	n := int(failures.Load())
 	step := time.Duration(0)
 	if n > 0 {
-		step = backoffStep(minW, maxW, n-1)
+		step = backoff.Step(minW, maxW, n-1)
 	}
 	return readyRun{latency: done.Sub(time.Unix(0, at)), step: step}
 }
