@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -152,17 +151,7 @@ func idRunAs(t *testing.T, uid, gid int, env []string, argv ...string) idOutcome
 // can reach.
 func idBuildProg(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(idWorldDir(t), "identityprog")
-	cmd := exec.Command(goBin, "build", "-o", bin, "./internal/identityprog")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building identityprog: %v\n%s", err, out)
-	}
-	return bin
+	return testutil.BuildStatic(t, idWorldDir(t), "./internal/identityprog")[0]
 }
 
 // idWorldDir is a temporary directory that other uids can traverse (t.TempDir

@@ -5,11 +5,12 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
 // svPrograms are the helper binaries of the real-kernel tests, built once
@@ -22,18 +23,8 @@ type svPrograms struct {
 
 func svBuild(tb testing.TB) svPrograms {
 	tb.Helper()
-	dir := tb.TempDir()
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", dir+"/",
-		"./internal/superviseprog", "./internal/testprog", "./internal/floorprog")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("building the test programs: %v\n%s", err, out)
-	}
-	return svPrograms{
-		supervise: filepath.Join(dir, "superviseprog"),
-		test:      filepath.Join(dir, "testprog"),
-		floor:     filepath.Join(dir, "floorprog"),
-	}
+	bins := testutil.BuildStatic(tb, tb.TempDir(), "./internal/superviseprog", "./internal/testprog", "./internal/floorprog")
+	return svPrograms{supervise: bins[0], test: bins[1], floor: bins[2]}
 }
 
 // svMode is how the launcher is started.

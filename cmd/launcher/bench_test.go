@@ -8,21 +8,16 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
-// buildBinaries builds the stripped static launcher and the floor program
-// the way `make build` does, once per benchmark run.
+// buildBinaries builds the launcher and the floor program as `make build`
+// builds the product, once per benchmark run.
 func buildBinaries(b *testing.B) (launcher, floor string) {
 	b.Helper()
-	dir := b.TempDir()
-	for _, x := range []struct{ out, pkg string }{{"launcher", "."}, {"floor", "./internal/floor"}} {
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, x.out), x.pkg)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("go build %s: %v\n%s", x.pkg, err, out)
-		}
-	}
-	return filepath.Join(dir, "launcher"), filepath.Join(dir, "floor")
+	bins := testutil.BuildStatic(b, b.TempDir(), ".", "./internal/floor")
+	return bins[0], bins[1]
 }
 
 // timeRuns runs each command n times, interleaved so that machine noise

@@ -14,18 +14,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
-// buildLauncher builds the binary under test once per test.
+// buildLauncher builds the binary under test as `make build` does.
 func buildLauncher(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "launcher")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return testutil.BuildStatic(t, t.TempDir(), ".")[0]
 }
 
 // agentEnv is a Kubernetes-style environment for url, with a fake Java

@@ -1,0 +1,41 @@
+package testutil
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// BuildStatic builds the packages (paths relative to the test's package,
+// e.g. "." or "./internal/testprog") into dir the way `make build` builds
+// the product: static, stripped, without HTTP/2. Each binary is named after
+// its package directory; the paths are returned in order.
+func BuildStatic(tb testing.TB, dir string, pkgs ...string) []string {
+	tb.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		// Root tests run under setpriv or sudo with a short PATH.
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	args := []string{"build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags", "-s -w", "-o", dir + string(filepath.Separator)}
+	cmd := exec.Command(goBin, append(args, pkgs...)...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build %v: %v\n%s", pkgs, err, out)
+	}
+	bins := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		name := filepath.Base(p)
+		if p == "." {
+			wd, err := os.Getwd()
+			if err != nil {
+				tb.Fatal(err)
+			}
+			name = filepath.Base(wd)
+		}
+		bins[i] = filepath.Join(dir, name)
+	}
+	return bins
+}
