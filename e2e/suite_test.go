@@ -59,7 +59,7 @@ func (s *suite) build() error {
 	s.launcher = os.Getenv("LAUNCHER_BIN")
 	if s.launcher == "" {
 		s.launcher = filepath.Join(s.tmp, "launcher")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", s.launcher, "./cmd/launcher")
+		cmd := exec.Command("go", "build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags", "-s -w", "-o", s.launcher, "./cmd/launcher")
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +15,7 @@ import (
 // of Command.ExtraFiles there, for a child and for an exec alike.
 const secretFD = 3
 
-func (pl planner) planAgent(p *Plan, args []string) *Plan {
+func (pl planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
 	a, err := jnlp.Parse(pl.h.lookup, args)
 	if err != nil {
 		return p.fail(exitUsage, err.Error())
@@ -58,7 +59,7 @@ func (pl planner) planAgent(p *Plan, args []string) *Plan {
 		ap.WorkDirOp = map[bool]string{true: "create", false: "use"}[create]
 	}
 
-	jp, code, err := pl.planJVM(p, javaPath, a.JavaOpts, 50)
+	jp, code, err := pl.planJVM(ctx, p, javaPath, a.JavaOpts, 50)
 	p.JVM = jp
 	if err != nil {
 		return p.fail(code, err.Error())

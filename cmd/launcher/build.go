@@ -81,11 +81,11 @@ func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 
 	switch inv.mode {
 	case "command":
-		return pl.planCommand(p, inv.args, false)
+		return pl.planCommand(ctx, p, inv.args, false)
 	case "exec":
-		return pl.planCommand(p, inv.args, true)
+		return pl.planCommand(ctx, p, inv.args, true)
 	}
-	return pl.planAgent(p, inv.args)
+	return pl.planAgent(ctx, p, inv.args)
 }
 
 func (pl planner) identityInput() entrypoint.IdentityInput {
@@ -101,7 +101,7 @@ func (pl planner) identityInput() entrypoint.IdentityInput {
 
 // planCommand plans `launcher exec -- CMD ...` and the single-command form.
 // Only exec gets JVM flags, and only when the command is java.
-func (pl planner) planCommand(p *Plan, args []string, jvmFlags bool) *Plan {
+func (pl planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFlags bool) *Plan {
 	path, code, err := entrypoint.LookPath(args[0], pl.h.getenv("PATH"))
 	if err != nil {
 		return p.fail(code, err.Error())
@@ -110,7 +110,7 @@ func (pl planner) planCommand(p *Plan, args []string, jvmFlags bool) *Plan {
 	p.argv = append([]string{}, args...)
 	if jvmFlags && isJava(args[0]) {
 		opts, _ := jvm.SplitJavaCommand(args[1:])
-		jp, code, err := pl.planJVM(p, path, opts, 100)
+		jp, code, err := pl.planJVM(ctx, p, path, opts, 100)
 		if err != nil {
 			return p.fail(code, err.Error())
 		}
@@ -125,8 +125,8 @@ func (pl planner) planCommand(p *Plan, args []string, jvmFlags bool) *Plan {
 // planJVM reads the java binary's version and sizes its memory. userOpts are
 // the options the user gave for this JVM; JAVA_TOOL_OPTIONS and
 // JDK_JAVA_OPTIONS are added here because every JVM reads them.
-func (pl planner) planJVM(p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
-	ctx := context.Background()
+// ctx ends a `java -version` that a signal makes pointless.
+func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
 	java, err := jvm.Inspect(ctx, javaPath)
 	if err != nil {
 		// An unknown version only costs version-specific flags; the JVM
