@@ -65,20 +65,28 @@ func (pl planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
 		return p.fail(code, err.Error())
 	}
 
-	argv := []string{javaPath}
-	argv = append(argv, jp.Flags...)
-	argv = append(argv, a.JavaOpts...)
-	argv = append(argv, "-jar", jarPath)
-	secret := ""
-	if a.Secret != "" {
-		secret = jnlp.SecretRef(secretFD)
-		p.secretFD = true
-	}
-	argv = append(argv, a.Argv(secret)...)
-	p.path, p.argv = javaPath, argv
+	p.secretFD = a.Secret != ""
+	p.path = javaPath
+	p.argv = agentArgv(javaPath, jp.Flags, a, jarPath, p.secretFD)
 	p.env = scrubEnv(pl.h.env, a.ScrubEnv)
-	p.Command = jnlp.Redact(argv)
+	p.Command = jnlp.Redact(p.argv)
 	return p
+}
+
+// agentArgv is the agent's command line: java, the plan's flags, the user's
+// JVM options, the jar, then remoting's arguments, which jnlp builds from
+// the agent's fields (a run that changes the work directory or the jar
+// builds it again, never patches it).
+func agentArgv(java string, flags []string, a jnlp.Agent, jar string, withSecret bool) []string {
+	argv := []string{java}
+	argv = append(argv, flags...)
+	argv = append(argv, a.JavaOpts...)
+	argv = append(argv, "-jar", jar)
+	secret := ""
+	if withSecret {
+		secret = jnlp.SecretRef(secretFD)
+	}
+	return append(argv, a.Argv(secret)...)
 }
 
 // agentJava resolves the agent's java once, with the shell's rules and

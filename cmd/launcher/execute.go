@@ -61,9 +61,7 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			if warn != "" {
 				log.Warn(warn)
 			}
-			if use != p.workDir.dir {
-				p.argv = replaceWorkDir(p.argv, p.workDir.dir, use)
-			}
+			a.WorkDir = use
 		}
 		if err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log}); err != nil {
 			if code, ok := stopped(); ok {
@@ -87,10 +85,8 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			log.Error("agent.jar not available", "error", err)
 			return exitNoInput
 		}
-		if jar != p.Agent.Jar {
-			p.argv = replaceJar(p.argv, p.Agent.Jar, jar)
-			p.Agent.Jar, p.Agent.JarSource = jar, source
-		}
+		p.Agent.Jar, p.Agent.JarSource, p.Agent.WorkDir = jar, source, a.WorkDir
+		p.argv = agentArgv(p.path, p.JVM.Flags, *a, jar, p.secretFD)
 		if p.secretFD {
 			f, err := jnlp.SecretFile(a.Secret)
 			if err != nil {
@@ -147,28 +143,4 @@ func signalExit(ctx context.Context) int {
 		return se.ExitCode()
 	}
 	return exitInternal
-}
-
-func replaceJar(argv []string, old, repl string) []string {
-	out := append([]string{}, argv...)
-	for i := 0; i+1 < len(out); i++ {
-		if out[i] == "-jar" && out[i+1] == old {
-			out[i+1] = repl
-			break
-		}
-	}
-	return out
-}
-
-func replaceWorkDir(argv []string, old, repl string) []string {
-	out := append([]string{}, argv...)
-	for i := 0; i+1 < len(out); i++ {
-		if out[i] == "-workDir" && out[i+1] == old {
-			out[i+1] = repl
-		}
-		if out[i] == "-workDir="+old {
-			out[i] = "-workDir=" + repl
-		}
-	}
-	return out
 }

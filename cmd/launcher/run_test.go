@@ -2,10 +2,12 @@ package main
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
+	"github.com/jenkins-launcher/launcher/jnlp"
 )
 
 func TestParseInvocation(t *testing.T) {
@@ -52,16 +54,23 @@ func TestEnvHelpers(t *testing.T) {
 	}
 }
 
-func TestArgvRewrites(t *testing.T) {
-	argv := []string{"java", "-jar", "/usr/share/jenkins/agent.jar", "-secret", "@/proc/self/fd/3", "-workDir", "/w", "-name", "a"}
-	got := replaceJar(argv, "/usr/share/jenkins/agent.jar", "/h/agent.jar")
-	got = replaceWorkDir(got, "/w", "/h/agent")
-	want := []string{"java", "-jar", "/h/agent.jar", "-secret", "@/proc/self/fd/3", "-workDir", "/h/agent", "-name", "a"}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("got %q, want %q", got, want)
+// TestAgentArgvRebuilt: a run whose work directory or jar differs from the
+// plan builds the command line again from the agent, with no stale value.
+func TestAgentArgvRebuilt(t *testing.T) {
+	a := jnlp.Agent{URLs: []string{"http://j/"}, Mode: jnlp.ModeTCP, Secret: "s", Name: "a", WorkDir: "/w", JavaOpts: []string{"-Dx=1"}}
+	planned := agentArgv("/usr/bin/java", []string{"-Xmx64m"}, a, "/usr/share/jenkins/agent.jar", true)
+	a.WorkDir = "/h/agent"
+	got := agentArgv("/usr/bin/java", []string{"-Xmx64m"}, a, "/h/agent.jar", true)
+	for _, want := range [][2]string{{"-jar", "/h/agent.jar"}, {"-workDir", "/h/agent"}, {"-secret", "@/proc/self/fd/3"}} {
+		if i := slices.Index(got, want[0]); i < 0 || i+1 >= len(got) || got[i+1] != want[1] {
+			t.Errorf("%s: got %q, want %s %s", want[0], got, want[0], want[1])
+		}
 	}
-	if argv[2] != "/usr/share/jenkins/agent.jar" {
-		t.Fatal("rewrites must not change their input")
+	if slices.Contains(got, "/w") || slices.Contains(got, "/usr/share/jenkins/agent.jar") || slices.Contains(got, "s") {
+		t.Errorf("stale work dir, jar or the secret itself in %q", got)
+	}
+	if planned[0] != "/usr/bin/java" || planned[1] != "-Xmx64m" || planned[2] != "-Dx=1" || !slices.Contains(planned, "/w") {
+		t.Errorf("planned argv %q: want java, the plan's flags, the user's options first and the planned work dir", planned)
 	}
 }
 
