@@ -50,7 +50,6 @@ func (pl planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
 
 	if a.WorkDir != "" {
 		use, create, warn := jnlp.PlanWorkDir(a.WorkDir, p.Home.Path)
-		p.workDir = workDirPlan{dir: use, create: create, warn: warn}
 		if warn != "" {
 			p.Warnings = append(p.Warnings, warn)
 		}

@@ -51,11 +51,11 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 
 	var extra []*os.File
 	if a := p.agent; a != nil && !a.Info {
-		if p.workDir.dir != "" {
-			use, warn, err := jnlp.PrepareWorkDir(p.workDir.dir, p.Home.Path)
+		if a.WorkDir != "" {
+			use, warn, err := jnlp.PrepareWorkDir(a.WorkDir, p.Home.Path)
 			if err != nil {
 				undo()
-				log.Error("agent work directory unusable", "dir", p.workDir.dir, "error", err)
+				log.Error("agent work directory unusable", "dir", a.WorkDir, "error", err)
 				return exitInternal
 			}
 			if warn != "" {

@@ -26,7 +26,6 @@ type Plan struct {
 	argv     []string
 	env      []string
 	agent    *jnlp.Agent
-	workDir  workDirPlan
 	secretFD bool // argv carries a -secret @/proc/self/fd/N reference
 }
 
@@ -48,12 +47,6 @@ type AgentPlan struct {
 	JarSource string   `json:"jar_source"`
 	WorkDir   string   `json:"work_dir,omitempty"`
 	WorkDirOp string   `json:"work_dir_action,omitempty"`
-}
-
-type workDirPlan struct {
-	dir    string
-	create bool
-	warn   string
 }
 
 // fail records why the run would not go ahead and with which exit code.
