@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -20,34 +21,65 @@ type Signals struct {
 
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
-	caught  chan struct{} // closed once every standard signal is caught, not only the urgent ones
+	ready   chan struct{} // closed once the early signals are caught too
+
+	late     []syscall.Signal // caught after ready, by a supervisor only
+	lateOnce sync.Once
 }
 
-// CatchSignals catches every catchable signal from here on; call it first in
-// main so that a signal during set-up ends the launcher with 128+n instead of
-// being ignored (PID 1) or making the Go runtime exit 2.
-func CatchSignals() *Signals {
+// CatchSignals starts catching signals; call it first in main so that a
+// signal during set-up ends the launcher with 128+n instead of being ignored
+// (PID 1) or making the Go runtime exit 2. supervise says whether the
+// launcher will stay as the command's parent and forward every signal (see
+// caughtSignals for what is caught when). It returns after the synchronous
+// part; Ready waits for the rest of what set-up needs.
+func CatchSignals(supervise bool) *Signals {
 	s := newSignals()
-	s.caught = make(chan struct{})
-	urgent, standard, realtime := caughtSignals()
-	signal.Notify(s.child, syscall.SIGCHLD)
-	signal.Notify(s.other, asOSSignals(urgent)...)
+	s.ready = make(chan struct{})
+	first, early, late := caughtSignals(supervise)
+	s.late = late
+	s.notify(first)
 	go func() {
-		signal.Notify(s.other, asOSSignals(standard)...)
-		close(s.caught)
-		signal.Notify(s.other, asOSSignals(realtime)...)
+		s.notify(early)
+		close(s.ready)
+		if supervise {
+			s.catchLate()
+		}
 	}()
 	go s.dispatch()
 	return s
 }
 
-func asOSSignals(sigs []syscall.Signal) []os.Signal {
-	out := make([]os.Signal, len(sigs))
-	for i, sig := range sigs {
-		out[i] = sig
+// notify catches sigs, SIGCHLD on its own channel.
+func (s *Signals) notify(sigs []syscall.Signal) {
+	var other []os.Signal
+	for _, sig := range sigs {
+		if sig == syscall.SIGCHLD {
+			signal.Notify(s.child, sig)
+			continue
+		}
+		other = append(other, sig)
 	}
-	return out
+	if len(other) > 0 {
+		signal.Notify(s.other, other...)
+	}
 }
+
+// catchLate catches the signals only a supervisor needs, once, in the
+// background; a launcher that planned to replace itself and has to
+// supervise after all calls it too.
+func (s *Signals) catchLate() {
+	s.lateOnce.Do(func() {
+		if len(s.late) > 0 {
+			go s.notify(s.late)
+		}
+	})
+}
+
+// Ready waits until every signal that set-up relies on is caught. Call it
+// before creating anything that a signal should clean up, or starting the
+// command: a signal before then ends the launcher by its default action.
+func (s *Signals) Ready() { <-s.ready }
 
 // newSignals makes a Signals not yet connected to the runtime, for tests
 // that feed its channels themselves.
@@ -62,7 +94,7 @@ func newSignals() *Signals {
 		cancel:  cancel,
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
-		caught:  closedChan(),
+		ready:   closedChan(),
 	}
 }
 
@@ -92,6 +124,7 @@ func (s *Signals) dispatch() {
 // takeOver ends set-up dispatching so the caller reads the channels itself,
 // and returns the terminating signal already received, if any.
 func (s *Signals) takeOver() *SignalError {
+	s.Ready()
 	select {
 	case <-s.stop:
 	default:
@@ -100,10 +133,6 @@ func (s *Signals) takeOver() *SignalError {
 	<-s.stopped
 	return s.received()
 }
-
-// awaitStandardCaught waits until every standard signal is caught: a
-// supervisor must forward all of them for the command's whole life.
-func (s *Signals) awaitStandardCaught() { <-s.caught }
 
 // received returns the terminating signal that cancelled s.ctx, or nil.
 func (s *Signals) received() *SignalError {

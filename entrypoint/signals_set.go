@@ -1,6 +1,9 @@
 package entrypoint
 
-import "syscall"
+import (
+	"slices"
+	"syscall"
+)
 
 // sigRTMax is the highest signal number Linux delivers.
 const sigRTMax = 64
@@ -9,41 +12,52 @@ const sigRTMax = 64
 // and 33 for itself).
 const sigRTMin = 34
 
-// caughtSignals lists every signal the launcher catches: all but SIGKILL
-// and SIGSTOP, which cannot be caught, and SIGURG, which the Go runtime
-// sends itself for goroutine preemption and which would otherwise flood the
-// channel. SIGCHLD is caught on its own channel (see CatchSignals). Notify
-// silently skips the few numbers Go keeps for itself (SIGPROF, 32, 33).
-// Catching costs per signal, so they come in three parts: the urgent ones
-// before CatchSignals returns, then in the background the other standard
-// signals (Supervise waits for them once the command has started) and the
-// real-time ones (nobody stops a container with those).
-func caughtSignals() (first, standard, realtime []syscall.Signal) {
+// caughtSignals lists the signals CatchSignals catches, in three parts.
+// Each signal.Notify costs a hand-off to the runtime's signal thread (15-50
+// us here, far more on a loaded host), so only what matters from the first
+// instant is caught before CatchSignals returns (first); the rest follows in
+// the background while the launcher plans, the early part before Ready.
+//
+// A supervisor forwards everything: all signals but SIGKILL and SIGSTOP,
+// which cannot be caught, and SIGURG, which the Go runtime sends itself for
+// goroutine preemption and which would otherwise flood the channel. SIGCHLD
+// has a channel of its own (see CatchSignals). As PID 1 a signal Go does
+// not catch yet makes it exit 2 (the kernel ignores the default action for
+// PID 1), so SIGTERM and SIGINT, what container engines and terminals send,
+// are caught synchronously; then the other urgent ones, then everything
+// else. Notify silently skips the numbers Go keeps (SIGPROF, 32, 33).
+//
+// A launcher that will replace itself forwards nothing. Only the signals
+// that should end it through its clean-up are caught, all early: any other
+// terminating signal before the exec ends it by its default action, which
+// gives the same 128+n, and a stop signal stops it as it would stop the
+// command.
+func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
+	if !supervise {
+		return nil, []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT,
+			syscall.SIGABRT, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2}, nil
+	}
+	first = []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT}
 	for n := syscall.Signal(1); n <= sigRTMax; n++ {
 		switch {
-		case n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG, n == syscall.SIGCHLD:
+		case slices.Contains(first, n), n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG:
 		case urgent(n):
-			first = append(first, n)
-		case n < sigRTMin:
-			standard = append(standard, n)
+			early = append(early, n)
 		default:
-			realtime = append(realtime, n)
+			late = append(late, n)
 		}
 	}
-	return first, standard, realtime
+	return first, early, late
 }
 
-// urgent says whether CatchSignals catches sig before it returns. Each
-// signal.Notify costs a hand-off to the runtime's signal thread (15-50 us,
-// far more on a loaded host), so only those come first that matter from the
-// first instant: the Go runtime kills the process on SIGHUP, SIGINT and
-// SIGTERM, dumps goroutines and exits 2 on SIGQUIT and SIGABRT, and dies on
-// SIGPIPE from its own broken stderr; SIGUSR1 and SIGUSR2 are the usual
-// requests to a running program; and SIGHUP, SIGINT, SIGCONT, SIGTSTP,
-// SIGTTIN and SIGTTOU keep an inherited SIG_IGN, which the command would
-// inherit too, until they are caught. Any other signal arriving in the
-// first milliseconds gets Go's default treatment: it is dropped, as a PID 1
-// would drop it.
+// urgent says whether a supervisor catches sig before Ready: the Go runtime
+// kills the process on SIGHUP, SIGINT and SIGTERM, dumps goroutines and
+// exits 2 on SIGQUIT and SIGABRT, and dies on SIGPIPE from its own broken
+// stderr; SIGUSR1 and SIGUSR2 are the usual requests to a running program;
+// and SIGHUP, SIGINT, SIGCONT, SIGTSTP, SIGTTIN and SIGTTOU keep an
+// inherited SIG_IGN until caught. Any other signal arriving in the first
+// milliseconds gets Go's default treatment: it is dropped, as a PID 1 would
+// drop it.
 func urgent(sig syscall.Signal) bool {
 	switch sig {
 	case syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT,

@@ -48,35 +48,59 @@ func TestSignalClasses(t *testing.T) {
 	}
 }
 
-func TestCaughtSignals(t *testing.T) {
+func TestCaughtSignalsSupervisor(t *testing.T) {
 	caught := map[syscall.Signal]bool{}
-	first, standard, realtime := caughtSignals()
-	for _, s := range realtime {
-		if s < 34 {
-			t.Errorf("%v is caught late as a real-time signal", s)
-		}
-	}
-	for _, s := range append(append(first, standard...), realtime...) {
+	first, early, late := caughtSignals(true)
+	for _, s := range append(append(first, early...), late...) {
 		if caught[s] {
 			t.Errorf("%v is caught twice", s)
 		}
 		caught[s] = true
 	}
-	// Caught first: what Go would kill or exit 2 on, and what Go leaves
-	// at an inherited SIG_IGN until caught (the command would inherit it).
-	for _, s := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGTSTP, syscall.SIGTTOU, syscall.SIGTTIN, syscall.SIGCONT} {
+	// Before CatchSignals returns: SIGCHLD (the first reap depends on it)
+	// and what engines and terminals send, which would make PID 1 exit 2.
+	for _, s := range []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT} {
 		if !slices.Contains(first, s) {
-			t.Errorf("%v is not caught first", s)
+			t.Errorf("%v is not caught synchronously", s)
 		}
 	}
-	for _, s := range []syscall.Signal{syscall.SIGKILL, syscall.SIGSTOP, syscall.SIGURG, syscall.SIGCHLD} {
+	// Before Ready: what Go would kill or exit 2 on, and what Go leaves
+	// at an inherited SIG_IGN until caught (the command would inherit it).
+	for _, s := range []syscall.Signal{syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGTSTP, syscall.SIGTTOU, syscall.SIGTTIN, syscall.SIGCONT, syscall.SIGUSR1} {
+		if !slices.Contains(early, s) {
+			t.Errorf("%v is not caught before Ready", s)
+		}
+	}
+	for _, s := range []syscall.Signal{syscall.SIGKILL, syscall.SIGSTOP, syscall.SIGURG} {
 		if caught[s] {
-			t.Errorf("%v is caught on the general channel", s)
+			t.Errorf("%v is caught", s)
 		}
 	}
-	for _, s := range []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, syscall.SIGTSTP, syscall.SIGWINCH, syscall.SIGPIPE, syscall.Signal(64)} {
-		if !caught[s] {
+	// Everything else is forwarded, so it is caught too.
+	for n := syscall.Signal(1); n <= sigRTMax; n++ {
+		if forwarded(n) && !caught[n] {
+			t.Errorf("%v is forwarded but never caught", n)
+		}
+	}
+}
+
+func TestCaughtSignalsReplacing(t *testing.T) {
+	first, early, late := caughtSignals(false)
+	if len(first) != 0 || len(late) != 0 {
+		t.Fatalf("a launcher that replaces itself catches %v synchronously and %v late; want all early", first, late)
+	}
+	// What must end it through its clean-up; Go would exit 2 on SIGQUIT
+	// and SIGABRT instead of 128+n.
+	for _, s := range []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT} {
+		if !slices.Contains(early, s) {
 			t.Errorf("%v is not caught", s)
+		}
+	}
+	// Stop signals keep their default: ^Z stops it as it would stop the
+	// command.
+	for _, s := range []syscall.Signal{syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGCONT, syscall.SIGWINCH} {
+		if slices.Contains(early, s) {
+			t.Errorf("%v is caught", s)
 		}
 	}
 }

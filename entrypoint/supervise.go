@@ -37,7 +37,7 @@ type Options struct {
 func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	logger := orDiscard(opts.Logger)
 	if sigs == nil {
-		sigs = CatchSignals()
+		sigs = CatchSignals(true)
 	}
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
@@ -61,10 +61,11 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		return code
 	}
 	logger.Info("command started", "path", cmd.Path, "pid", pid)
-	// Not before the start: that would delay the command by a hand-off
-	// per signal, and everything the command inherits is settled by the
-	// urgent ones.
-	sigs.awaitStandardCaught()
+	// A launcher that meant to replace itself caught only what set-up
+	// needs: forwarding needs the rest. In the background either way, not
+	// before the start (a hand-off per signal) nor before waiting: a
+	// signal not caught yet gets Go's default whether or not we wait.
+	sigs.catchLate()
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
 	// pages back so the idle supervisor stays small. A little later and
 	// in the background: a command that exits at once is not worth a GC.

@@ -33,6 +33,11 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 		return signalExit(ctx), true
 	}
 
+	// Planning ran while the signals were being caught; from here on the
+	// launcher creates things that a signal must clean up.
+	if sigs != nil {
+		sigs.Ready()
+	}
 	homeEnv, cleanup, err := entrypoint.ApplyHome(pl.identityInput(), p.Home)
 	if err != nil {
 		log.Error("no usable home directory", "error", err)

@@ -28,8 +28,8 @@ func run(h host, args []string) int {
 	// being ignored (PID 1) or ending the Go runtime with 2; see
 	// needSignals for the one case that does without.
 	var sigs *entrypoint.Signals
-	if needSignals(h, args) {
-		sigs = entrypoint.CatchSignals()
+	if need, supervise := needSignals(h, args); need {
+		sigs = entrypoint.CatchSignals(supervise)
 	}
 
 	cfg, err := config.Load()
@@ -93,28 +93,30 @@ func run(h host, args []string) int {
 }
 
 // needSignals reports whether the launcher must catch signals from the
-// start. It need not when it will replace itself with a command right after
-// a short set-up (exec or single-command mode, not PID 1, no subreaper), or
-// when it runs nothing at all (plan, version, help, install): a
-// signal then has its default action and ends the launcher at once, as it
-// would end the command, and catching costs a thread and a hand-off per
-// signal (about 0.3 ms of a start that is meant to add no more than 0.5 ms).
-// Agent mode waits for the controller and must always catch.
-func needSignals(h host, args []string) bool {
+// start, and whether it will supervise (and so forward every signal). It
+// need not catch when it will replace itself with a command right after a
+// short set-up (exec or single-command mode, not PID 1, no subreaper), or
+// when it runs nothing at all (plan, version, help, install): a signal then
+// has its default action and ends the launcher at once, as it would end the
+// command, and catching costs a thread and a hand-off per signal (about 0.3
+// ms of a start that is meant to add no more than 0.5 ms). Agent mode waits
+// for the controller and must always catch.
+func needSignals(h host, args []string) (need, supervise bool) {
 	if h.pid == 1 {
-		return true
+		return true, true
 	}
 	if v, ok := h.lookup("LAUNCHER_SUBREAPER"); ok {
+		// A bad value catches until config rejects it.
 		if b, err := strconv.ParseBool(v); err != nil || b {
-			return true
+			return true, true
 		}
 	}
 	if len(args) > 0 && (args[0] == "exec" || reserved[args[0]]) {
 		// exec replaces itself; plan, version, help and install run
 		// nothing and end in milliseconds.
-		return false
+		return false, false
 	}
-	return !jnlp.IsCommand(args)
+	return !jnlp.IsCommand(args), false
 }
 
 // reexecWithoutSecret runs the launcher again with the secret moved from

@@ -88,22 +88,26 @@ func TestNeedSignals(t *testing.T) {
 		env  []string
 		args []string
 		want bool
+		sup  bool
 	}{
-		{"agent waits for the controller", 42, nil, nil, true},
-		{"ECS form goes to the agent", 42, nil, []string{"-url", "u", "s", "n"}, true},
-		{"exec replaces itself", 42, nil, []string{"exec", "--", "true"}, false},
-		{"single command replaces itself", 42, nil, []string{"bash"}, false},
-		{"plan runs nothing", 42, nil, []string{"plan", "--json"}, false},
-		{"version runs nothing", 42, nil, []string{"version"}, false},
-		{"PID 1 always catches", 1, nil, []string{"exec", "--", "true"}, true},
-		{"PID 1 install too", 1, nil, []string{"install", "/x"}, true},
-		{"subreaper stays", 42, []string{"LAUNCHER_SUBREAPER=true"}, []string{"bash"}, true},
-		{"subreaper off", 42, []string{"LAUNCHER_SUBREAPER=false"}, []string{"bash"}, false},
-		{"bad subreaper value catches until config rejects it", 42, []string{"LAUNCHER_SUBREAPER=maybe"}, []string{"bash"}, true},
+		{"agent waits for the controller", 42, nil, nil, true, false},
+		{"ECS form goes to the agent", 42, nil, []string{"-url", "u", "s", "n"}, true, false},
+		{"exec replaces itself", 42, nil, []string{"exec", "--", "true"}, false, false},
+		{"single command replaces itself", 42, nil, []string{"bash"}, false, false},
+		{"plan runs nothing", 42, nil, []string{"plan", "--json"}, false, false},
+		{"version runs nothing", 42, nil, []string{"version"}, false, false},
+		{"PID 1 always catches", 1, nil, []string{"exec", "--", "true"}, true, true},
+		{"PID 1 install too", 1, nil, []string{"install", "/x"}, true, true},
+		{"PID 1 agent supervises", 1, nil, nil, true, true},
+		{"subreaper stays", 42, []string{"LAUNCHER_SUBREAPER=true"}, []string{"bash"}, true, true},
+		{"subreaper agent supervises", 42, []string{"LAUNCHER_SUBREAPER=1"}, nil, true, true},
+		{"subreaper off", 42, []string{"LAUNCHER_SUBREAPER=false"}, []string{"bash"}, false, false},
+		{"bad subreaper value catches until config rejects it", 42, []string{"LAUNCHER_SUBREAPER=maybe"}, []string{"bash"}, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := needSignals(host{pid: tc.pid, env: tc.env}, tc.args); got != tc.want {
-				t.Fatalf("needSignals = %v, want %v", got, tc.want)
+			need, sup := needSignals(host{pid: tc.pid, env: tc.env}, tc.args)
+			if need != tc.want || sup != tc.sup {
+				t.Fatalf("needSignals = %v, %v; want %v, %v", need, sup, tc.want, tc.sup)
 			}
 		})
 	}

@@ -28,7 +28,7 @@ import (
 )
 
 func main() {
-	sigs := entrypoint.CatchSignals()
+	sigs := entrypoint.CatchSignals(true)
 	var extra []*os.File
 	if os.Getenv("SUPERVISE_EXTRA_FILE") != "" {
 		r, _, err := os.Pipe()
@@ -46,6 +46,7 @@ func main() {
 	}
 	if os.Getenv("SUPERVISE_SETUP_WAIT") == "1" {
 		ctx := sigs.Context(context.Background())
+		sigs.Ready()
 		fmt.Println("setup")
 		<-ctx.Done()
 		se, _ := context.Cause(ctx).(*entrypoint.SignalError)
