@@ -1,7 +1,6 @@
 package entrypoint
 
 import (
-	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -24,17 +23,14 @@ func startChild(cmd Command) (int, error) {
 	attr := &syscall.ProcAttr{Dir: cmd.Dir, Env: cmd.Env, Files: files, Sys: sys}
 
 	// The child restores the signal mask of the forking thread (Go saves
-	// it at fork): empty that thread's mask first, so a mask the launcher
-	// inherited does not reach the command. Dispositions need nothing:
-	// every signal was Notify-ed, and Go resets those to SIG_DFL in the
-	// child, inherited SIG_IGN included.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var empty, old unix.Sigset_t
-	if err := unix.PthreadSigmask(unix.SIG_SETMASK, &empty, &old); err != nil {
+	// it at fork), so a mask the launcher inherited must not be there.
+	// Dispositions: Go resets caught signals to SIG_DFL in the child, and
+	// Supervise set the ignored ones to SIG_DFL before.
+	unlock, err := emptySignalMask()
+	if err != nil {
 		return 0, err
 	}
-	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	defer unlock()
 	return syscall.ForkExec(cmd.Path, cmd.Args, attr)
 }
 
