@@ -46,10 +46,25 @@ func makeOwnedDir(host, name string, uid int) (created bool, err error) {
 	return created, nil
 }
 
-// probeWritable proves a directory writable by creating and removing a
-// file: access(2) can say yes where a write still fails (some network and
-// overlay filesystems, seccomp-filtered syscalls).
+// probeWritable proves a directory writable by creating a file in it:
+// access(2) can say yes where a write still fails (some network and
+// read-only bind-mounted file systems). An unnamed O_TMPFILE file leaves no
+// name to remove and disappears with its descriptor, even if the launcher
+// dies in between; file systems without O_TMPFILE get a named file,
+// removed at once.
 func probeWritable(host, name string) error {
+	fd, err := unix.Open(host, unix.O_TMPFILE|unix.O_WRONLY|unix.O_CLOEXEC, 0o600)
+	if err == nil {
+		unix.Close(fd)
+		return nil
+	}
+	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EISDIR) && !errors.Is(err, unix.EINVAL) {
+		return fmt.Errorf("home %q is not writable: %w", name, err)
+	}
+	return probeWritableNamed(host, name)
+}
+
+func probeWritableNamed(host, name string) error {
 	f, err := os.CreateTemp(host, ".launcher-write-test-*")
 	if err != nil {
 		return fmt.Errorf("home %q is not writable: %w", name, unwrapPath(err))

@@ -1,0 +1,57 @@
+package entrypoint
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
+	"golang.org/x/sys/unix"
+)
+
+// Both ways of probing leave nothing behind in a writable directory and
+// name the directory when it is not writable.
+func TestProbeWritable(t *testing.T) {
+	for name, probe := range map[string]func(host, name string) error{
+		"tmpfile": probeWritable,
+		"named":   probeWritableNamed,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := probe(dir, "/home/x"); err != nil {
+				t.Fatalf("writable directory: %v", err)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Fatalf("probe left %v behind", left)
+			}
+			missing := filepath.Join(dir, "missing")
+			err := probe(missing, "/home/missing")
+			if err == nil || !strings.Contains(err.Error(), `"/home/missing"`) {
+				t.Fatalf("missing directory: error %v does not name it", err)
+			}
+		})
+	}
+}
+
+// A read-only mount fails the probe although access(2)-style permission
+// bits allow root everything.
+func TestRootProbeWritableReadOnlyMount(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	if err := unix.Mount(dir, dir, "", unix.MS_BIND, ""); err != nil {
+		t.Fatalf("bind mount: %v", err)
+	}
+	t.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	if err := unix.Mount("", dir, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+		t.Fatalf("remount read-only: %v", err)
+	}
+	for name, probe := range map[string]func(host, name string) error{
+		"tmpfile": probeWritable,
+		"named":   probeWritableNamed,
+	} {
+		if err := probe(dir, "/ro"); err == nil || !strings.Contains(err.Error(), "read-only") {
+			t.Errorf("%s: read-only mount: got %v, want a read-only error", name, err)
+		}
+	}
+}
