@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/config"
 	"github.com/jenkins-launcher/launcher/entrypoint"
 	"github.com/jenkins-launcher/launcher/jnlp"
@@ -68,8 +69,18 @@ type planner struct {
 
 func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 	p := &Plan{Mode: inv.mode, Supervise: entrypoint.ShouldSupervise(pl.h.pid, pl.cfg.Subreaper)}
-	p.Limits = pl.limits(ctx, inv, p.Supervise)
+	// The limits (cgroup files, perhaps the ECS task metadata) are read
+	// while the home and the command are planned: a quarter of agent
+	// mode's own start-up, and planJVM is the first to need them.
+	done, supervise := make(chan cgroup.Limits, 1), p.Supervise
+	go func() { done <- pl.limits(ctx, inv, supervise) }()
+	p.limitsDone = done
+	p = pl.planRest(ctx, p, inv)
+	p.awaitLimits()
+	return p
+}
 
+func (pl planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {
 	home, err := entrypoint.PlanHome(pl.identityInput())
 	p.Home = home
 	if err != nil {
@@ -128,6 +139,7 @@ func (pl planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFl
 // ctx ends a `java -version` that a signal makes pointless.
 func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
 	java, err := jvm.Inspect(ctx, javaPath)
+	p.awaitLimits()
 	if err != nil {
 		// An unknown version only costs version-specific flags; the JVM
 		// itself may still run. Plan for the oldest JVM we support.

@@ -27,6 +27,16 @@ type Plan struct {
 	env      []string
 	agent    *jnlp.Agent
 	secretFD bool // argv carries a -secret @/proc/self/fd/N reference
+
+	limitsDone <-chan cgroup.Limits // the limits being read; see awaitLimits
+}
+
+// awaitLimits fills in Limits once their reading, started by build, ends.
+func (p *Plan) awaitLimits() {
+	if p.limitsDone != nil {
+		p.Limits = <-p.limitsDone
+		p.limitsDone = nil
+	}
 }
 
 // JVMPlan is the plan's "jvm" object.
