@@ -63,6 +63,7 @@ func (in IdentityInput) applyHomeDir(p *HomePlan, undo *[]func()) error {
 		return fmt.Errorf("%w: action %q is not one of %s, %s, %s, %s", errUnknownPlan, p.Action, HomeKept, HomePasswd, HomeCreate, HomeReuse)
 	}
 	host := in.host(p.Path)
+	in.BeforeChange()
 	created, err := makeOwnedDir(host, p.Path, in.UID)
 	if created {
 		*undo = append(*undo, func() { os.RemoveAll(host) })
@@ -97,6 +98,7 @@ func (in IdentityInput) applyPasswd(p HomePlan, undo *[]func()) ([]string, error
 		in.Log.Warn("cannot add a passwd entry", "err", err)
 		return in.missingEntry(p), nil
 	}
+	in.BeforeChange()
 	if p.Passwd == PasswdAppend {
 		err := appendPasswd(in.host(etcPasswd), line)
 		if err == nil {

@@ -98,7 +98,24 @@ func TestApplyHomeDegrades(t *testing.T) {
 			}
 			tc.plan.UID, tc.plan.GID = uid, gid
 			in := IdentityInput{Root: root, UID: uid, GID: gid, Getenv: idGetenv(map[string]string{"HOME": "/nonexistent"})}
+			// BeforeChange comes before the first thing that cleanup
+			// would remove exists.
+			changes, existed := 0, []string(nil)
+			in.BeforeChange = func() {
+				changes++
+				for _, p := range tc.wantRemoved {
+					if _, err := os.Lstat(filepath.Join(root, p)); err == nil && changes == 1 {
+						existed = append(existed, p)
+					}
+				}
+			}
 			env, cleanup, err := ApplyHome(in, tc.plan)
+			if len(tc.wantRemoved) > 0 && changes == 0 {
+				t.Errorf("created %v without calling BeforeChange", tc.wantRemoved)
+			}
+			if len(existed) > 0 {
+				t.Errorf("%v existed before BeforeChange was called", existed)
+			}
 			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (err == nil) {
 				t.Fatalf("ApplyHome error = %v, want %v", err, tc.wantErr)
 			}
@@ -120,6 +137,23 @@ func TestApplyHomeDegrades(t *testing.T) {
 
 func idRemoveFile(rel string) func(t *testing.T, root string) {
 	return func(t *testing.T, root string) { idMust(t, os.Remove(filepath.Join(root, rel))) }
+}
+
+// A home kept as it is with its passwd entry present changes nothing, so
+// the caller is not made to wait for BeforeChange's preparations.
+func TestApplyHomeKeptChangesNothing(t *testing.T) {
+	root := t.TempDir()
+	idCopyFixture(t, "entry-present-home-fine", root)
+	in := IdentityInput{Root: root, UID: 1000, GID: 1000,
+		Getenv:       idGetenv(map[string]string{"HOME": "/home/jenkins"}),
+		BeforeChange: func() { t.Error("BeforeChange called for a kept home") }}
+	p, err := PlanHome(in)
+	if err != nil || p.Action != HomeKept || p.Passwd != PasswdPresent {
+		t.Fatalf("PlanHome = %+v, %v", p, err)
+	}
+	if env, _, err := ApplyHome(in, p); err != nil || len(env) != 0 {
+		t.Fatalf("ApplyHome = %q, %v", env, err)
+	}
 }
 
 // BenchmarkApplyHome measures the common start after planning: HOME kept,

@@ -68,6 +68,10 @@ type IdentityInput struct {
 	Writable func(path string) bool
 	// Log receives one line per change made. Default: discard.
 	Log *slog.Logger
+	// BeforeChange runs before ApplyHome creates or changes anything (a
+	// home directory, a passwd line, nss_wrapper files), so the caller can
+	// first make sure a signal would clean it up. Default: nothing.
+	BeforeChange func()
 }
 
 func (in IdentityInput) withDefaults() IdentityInput {
@@ -85,6 +89,9 @@ func (in IdentityInput) withDefaults() IdentityInput {
 	}
 	if in.Log == nil {
 		in.Log = slog.New(slog.DiscardHandler)
+	}
+	if in.BeforeChange == nil {
+		in.BeforeChange = func() {}
 	}
 	return in
 }

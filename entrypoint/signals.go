@@ -77,8 +77,9 @@ func (s *Signals) catchLate() {
 }
 
 // Ready waits until every signal that set-up relies on is caught. Call it
-// before creating anything that a signal should clean up, or starting the
-// command: a signal before then ends the launcher by its default action.
+// before creating anything that a signal should clean up: a signal before
+// then ends the launcher by its default action, which for a launcher that
+// is not PID 1 gives the same 128+n, without the clean-up.
 func (s *Signals) Ready() { <-s.ready }
 
 // newSignals makes a Signals not yet connected to the runtime, for tests
@@ -124,7 +125,6 @@ func (s *Signals) dispatch() {
 // takeOver ends set-up dispatching so the caller reads the channels itself,
 // and returns the terminating signal already received, if any.
 func (s *Signals) takeOver() *SignalError {
-	s.Ready()
 	select {
 	case <-s.stop:
 	default:

@@ -31,19 +31,23 @@ const sigRTMin = 34
 // that should end it through its clean-up are caught, all early: any other
 // terminating signal before the exec ends it by its default action, which
 // gives the same 128+n, and a stop signal stops it as it would stop the
-// command.
+// command. Its late list is for Supervise, should it have to supervise
+// after all.
 func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
-	if !supervise {
-		return nil, []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT,
-			syscall.SIGABRT, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2}, nil
+	if supervise {
+		first = []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT}
+	} else {
+		// SIGPIPE so that a broken log pipe does not kill the launcher.
+		early = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT, syscall.SIGPIPE}
 	}
-	first = []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT}
 	for n := syscall.Signal(1); n <= sigRTMax; n++ {
 		switch {
-		case slices.Contains(first, n), n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG:
-		case urgent(n):
+		case slices.Contains(first, n), slices.Contains(early, n), n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG:
+		case supervise && urgent(n):
 			early = append(early, n)
 		default:
+			// A launcher that meant to replace itself and has to
+			// supervise after all catches these then (Supervise).
 			late = append(late, n)
 		}
 	}

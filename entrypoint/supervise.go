@@ -3,6 +3,7 @@ package entrypoint
 import (
 	"log/slog"
 	"os"
+	"os/signal"
 	"syscall"
 	"time"
 
@@ -39,6 +40,11 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals(true)
 	}
+	// What the command inherits and what set-up catches must be settled
+	// before it starts; SIGCHLD before the first reap (a launcher that
+	// meant to replace itself has not caught it yet; no cost otherwise).
+	sigs.Ready()
+	signal.Notify(sigs.child, syscall.SIGCHLD)
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
 		return se.ExitCode()

@@ -33,12 +33,18 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 		return signalExit(ctx), true
 	}
 
-	// Planning ran while the signals were being caught; from here on the
-	// launcher creates things that a signal must clean up.
-	if sigs != nil {
-		sigs.Ready()
+	// Signals are still being caught in the background while planning
+	// and, when nothing is created, up to the exec: a signal before then
+	// ends the launcher by its default action with the same 128+n. Before
+	// the launcher creates something a signal must clean up, wait.
+	ready := func() {
+		if sigs != nil {
+			sigs.Ready()
+		}
 	}
-	homeEnv, cleanup, err := entrypoint.ApplyHome(pl.identityInput(), p.Home)
+	in := pl.identityInput()
+	in.BeforeChange = ready
+	homeEnv, cleanup, err := entrypoint.ApplyHome(in, p.Home)
 	if err != nil {
 		log.Error("no usable home directory", "error", err)
 		return exitInternal
@@ -75,6 +81,10 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			undo()
 			log.Error("controller not reachable", "error", err)
 			return exitUnavail
+		}
+		if p.Agent.JarSource != "image" {
+			// A download writes a temporary file.
+			ready()
 		}
 		jar, source, err := jnlp.EnsureJar(ctx, *a, jnlp.JarOptions{
 			Path:     p.Agent.Jar,
