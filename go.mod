@@ -4,7 +4,6 @@ go 1.26.0
 
 require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
-	github.com/kelseyhightower/envconfig v1.4.0
 	golang.org/x/sys v0.50.0
 )
 

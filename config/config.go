@@ -7,81 +7,159 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/kelseyhightower/envconfig"
 )
 
-// Config is every LAUNCHER_* setting. The README's configuration table lists
-// the same names and defaults; keep the two in step.
+// Config is every LAUNCHER_* setting; the settings table below says which
+// variable sets which field. A zero MemoryLimit, CPULimit, JVMMemory,
+// JVMThreads, JVMClasses or CacheDir means "not set": the caller decides
+// at run time (detection, the mode's budget, scaling with the budget, $HOME).
 type Config struct {
-	MemoryLimit Size `envconfig:"MEMORY_LIMIT"`
-	CPULimit    CPUs `envconfig:"CPU_LIMIT"`
+	MemoryLimit Size
+	CPULimit    CPUs
 
-	LogFormat string `envconfig:"LOG_FORMAT" default:"text"`
-	LogLevel  string `envconfig:"LOG_LEVEL" default:"info"`
+	LogFormat string
+	LogLevel  string
 
-	Subreaper   bool          `envconfig:"SUBREAPER" default:"false"`
-	SignalGroup bool          `envconfig:"SIGNAL_GROUP" default:"false"`
-	StopGrace   time.Duration `envconfig:"STOP_GRACE" default:"5s"`
+	Subreaper   bool
+	SignalGroup bool
+	StopGrace   time.Duration
 
-	User string `envconfig:"USER" default:"jenkins"`
+	User string
 
-	JVMMemory    Budget `envconfig:"JVM_MEMORY"`
-	JVMThreads   int    `envconfig:"JVM_THREADS" default:"0"`
-	JVMClasses   int    `envconfig:"JVM_CLASSES" default:"0"`
-	JVMExitOnOOM bool   `envconfig:"JVM_EXIT_ON_OOM" default:"true"`
-	JVMFlags     bool   `envconfig:"JVM_FLAGS" default:"true"`
+	JVMMemory    Budget
+	JVMThreads   int
+	JVMClasses   int
+	JVMExitOnOOM bool
+	JVMFlags     bool
 
-	ConnectTimeout time.Duration `envconfig:"CONNECT_TIMEOUT" default:"5m"`
-	AgentDownload  string        `envconfig:"AGENT_DOWNLOAD" default:"auto"`
-	CacheDir       string        `envconfig:"CACHE_DIR"`
+	ConnectTimeout time.Duration
+	AgentDownload  string
+	CacheDir       string
 }
 
-// Defaults is the configuration when no LAUNCHER_* variable is set; a
-// test keeps it equal to the struct tags' defaults.
-func Defaults() Config {
-	return Config{
-		LogFormat:      "text",
-		LogLevel:       "info",
-		StopGrace:      5 * time.Second,
-		User:           "jenkins",
-		JVMExitOnOOM:   true,
-		JVMFlags:       true,
-		ConnectTimeout: 5 * time.Minute,
-		AgentDownload:  "auto",
+// setting is one LAUNCHER_* variable. The table replaces envconfig, whose
+// package init compiled two regular expressions on every start and whose
+// reflection cost more again whenever a variable was set.
+type setting struct {
+	name string // the full variable name
+	// def is the default as the README writes it (without backquotes), applied
+	// when the variable is unset. It is the only source of Defaults(). ""
+	// leaves the field at its zero value, which means "decided at run time".
+	def string
+	// doc is the README's default column when def is "": what the run-time
+	// decision is. A test keeps def and doc in step with the README.
+	doc string
+	set func(c *Config, v string) error // parses v into c's field; c is left alone on error
+}
+
+// settings is never modified. Its order is the struct's, the order envconfig
+// used, so the first of several invalid values is still the one reported.
+var settings = [...]setting{
+	{name: "LAUNCHER_MEMORY_LIMIT", doc: "detected", set: func(c *Config, v string) error { return c.MemoryLimit.Decode(v) }},
+	{name: "LAUNCHER_CPU_LIMIT", doc: "detected", set: func(c *Config, v string) error { return c.CPULimit.Decode(v) }},
+	{name: "LAUNCHER_LOG_FORMAT", def: "text", set: func(c *Config, v string) error { c.LogFormat = v; return nil }},
+	{name: "LAUNCHER_LOG_LEVEL", def: "info", set: func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{name: "LAUNCHER_SUBREAPER", def: "false", set: func(c *Config, v string) error { return parseInto(&c.Subreaper, v, strconv.ParseBool) }},
+	{name: "LAUNCHER_SIGNAL_GROUP", def: "false", set: func(c *Config, v string) error { return parseInto(&c.SignalGroup, v, strconv.ParseBool) }},
+	{name: "LAUNCHER_STOP_GRACE", def: "5s", set: func(c *Config, v string) error { return parseInto(&c.StopGrace, v, time.ParseDuration) }},
+	{name: "LAUNCHER_USER", def: "jenkins", set: func(c *Config, v string) error { c.User = v; return nil }},
+	{name: "LAUNCHER_JVM_MEMORY", doc: "`50%` agent, `100%` exec", set: func(c *Config, v string) error { return c.JVMMemory.Decode(v) }},
+	{name: "LAUNCHER_JVM_THREADS", doc: "`100`", set: func(c *Config, v string) error { return parseInto(&c.JVMThreads, v, strconv.Atoi) }},
+	{name: "LAUNCHER_JVM_CLASSES", doc: "`5000`", set: func(c *Config, v string) error { return parseInto(&c.JVMClasses, v, strconv.Atoi) }},
+	{name: "LAUNCHER_JVM_EXIT_ON_OOM", def: "true", set: func(c *Config, v string) error { return parseInto(&c.JVMExitOnOOM, v, strconv.ParseBool) }},
+	{name: "LAUNCHER_JVM_FLAGS", def: "true", set: func(c *Config, v string) error { return parseInto(&c.JVMFlags, v, strconv.ParseBool) }},
+	{name: "LAUNCHER_CONNECT_TIMEOUT", def: "5m", set: func(c *Config, v string) error { return parseInto(&c.ConnectTimeout, v, time.ParseDuration) }},
+	{name: "LAUNCHER_AGENT_DOWNLOAD", def: "auto", set: func(c *Config, v string) error { c.AgentDownload = v; return nil }},
+	{name: "LAUNCHER_CACHE_DIR", doc: "`$HOME/.cache/jenkins-launcher`", set: func(c *Config, v string) error { c.CacheDir = v; return nil }},
+}
+
+// parseInto stores parse(v) in *dst, leaving *dst alone when v does not parse.
+func parseInto[T any](dst *T, v string, parse func(string) (T, error)) error {
+	x, err := parse(v)
+	if err != nil {
+		return err
 	}
+	*dst = x
+	return nil
 }
+
+// Defaults is the configuration when no LAUNCHER_* variable is set, built
+// from the settings table's defaults.
+func Defaults() Config {
+	c, err := read(unset)
+	if err != nil {
+		// Only a bad default in the table gets here; a test parses them all.
+		panic("config: settings table: " + err.Error())
+	}
+	return c
+}
+
+func unset(string) (string, bool) { return "", false }
 
 // Load reads the configuration from the process environment. An invalid
 // value yields an error that names the variable and the value.
 func Load() (Config, error) {
-	// Most containers set no LAUNCHER_* variable: skip the reflection then,
-	// start-up time is a feature.
-	if !anySet(os.Environ()) {
-		return Defaults(), nil
-	}
-	var c Config
-	if err := envconfig.Process("launcher", &c); err != nil {
-		var pe *envconfig.ParseError
-		if errors.As(err, &pe) {
-			return c, fmt.Errorf("%s=%q: %w", pe.KeyName, pe.Value, unwrapDecode(pe.Err))
-		}
-		return c, fmt.Errorf("reading LAUNCHER_* settings: %w", err)
+	return LoadFrom(os.LookupEnv)
+}
+
+// LoadFrom is Load reading variables through lookup, which has the
+// signature of os.LookupEnv.
+func LoadFrom(lookup func(name string) (string, bool)) (Config, error) {
+	c, err := read(lookup)
+	if err != nil {
+		return c, err
 	}
 	return c, c.validate()
 }
 
-func anySet(env []string) bool {
+// read applies every setting: the variable's value when it is set, even to
+// "" (as envconfig did: LAUNCHER_STOP_GRACE= is an invalid duration, not the
+// default), otherwise the default.
+func read(lookup func(string) (string, bool)) (Config, error) {
+	var c Config
+	for _, s := range settings {
+		v, ok := lookup(s.name)
+		if !ok {
+			if s.def == "" {
+				continue
+			}
+			v = s.def
+		}
+		if err := s.set(&c, v); err != nil {
+			return c, fmt.Errorf("%s=%q: %w", s.name, v, unwrapDecode(err))
+		}
+	}
+	return c, nil
+}
+
+// Unknown returns the names of the LAUNCHER_* variables in env (KEY=value
+// pairs, as from os.Environ) that no setting reads, most likely typos such
+// as LAUNCHER_MEMORY_LIMTI. They are worth a warning, not a failed start.
+func Unknown(env []string) []string {
+	var names []string
 	for _, kv := range env {
-		if strings.HasPrefix(kv, "LAUNCHER_") {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "LAUNCHER_") && !known(name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func known(name string) bool {
+	for _, s := range settings {
+		if s.name == name {
 			return true
 		}
 	}
 	return false
 }
 
+// unwrapDecode drops strconv's "strconv.ParseBool: parsing "x":" wrapper,
+// which repeats the value the caller already quotes with its variable.
 func unwrapDecode(err error) error {
 	if u := errors.Unwrap(err); u != nil && strings.HasPrefix(err.Error(), "strconv.") {
 		return u

@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,17 +87,89 @@ func clearLauncherEnv(t *testing.T) {
 	}
 }
 
-func TestDefaultsMatchTags(t *testing.T) {
-	clearLauncherEnv(t)
-	// An unrelated LAUNCHER_ variable forces the envconfig path, whose
-	// defaults come from the struct tags.
-	t.Setenv("LAUNCHER_UNRELATED", "x")
-	c, err := Load()
+// readmeDefaults returns the default column of the README's configuration
+// table, by variable.
+func readmeDefaults(t *testing.T) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != Defaults() {
-		t.Fatalf("struct tag defaults %+v differ from Defaults() %+v", c, Defaults())
+	_, section, ok := strings.Cut(string(data), "\n## Configuration\n")
+	if !ok {
+		t.Fatal("README.md has no Configuration section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	rows := map[string]string{}
+	for line := range strings.Lines(section) {
+		if !strings.HasPrefix(line, "| `LAUNCHER_") {
+			continue
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 {
+			t.Fatalf("README row %q has no default column", line)
+		}
+		name := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		rows[name] = strings.TrimSpace(cells[2])
+	}
+	return rows
+}
+
+func TestSettingsMatchREADME(t *testing.T) {
+	rows := readmeDefaults(t)
+	for _, s := range settings {
+		want := s.doc
+		if s.def != "" {
+			want = "`" + s.def + "`"
+		}
+		got, ok := rows[s.name]
+		switch {
+		case !ok:
+			t.Errorf("%s is missing from the README's configuration table", s.name)
+		case got != want:
+			t.Errorf("%s: README default %s, table says %s", s.name, got, want)
+		}
+		delete(rows, s.name)
+	}
+	for name := range rows {
+		t.Errorf("the README documents %s, which no setting reads", name)
+	}
+}
+
+func TestSettingsDefaults(t *testing.T) {
+	// The literal the table replaced: a change to a default shows up here too.
+	want := Config{
+		LogFormat:      "text",
+		LogLevel:       "info",
+		StopGrace:      5 * time.Second,
+		User:           "jenkins",
+		JVMExitOnOOM:   true,
+		JVMFlags:       true,
+		ConnectTimeout: 5 * time.Minute,
+		AgentDownload:  "auto",
+	}
+	var c Config
+	seen := map[string]bool{}
+	for _, s := range settings {
+		if seen[s.name] {
+			t.Errorf("%s is in the table twice", s.name)
+		}
+		seen[s.name] = true
+		if (s.def == "") == (s.doc == "") {
+			t.Errorf("%s: want exactly one of def %q and doc %q", s.name, s.def, s.doc)
+		}
+		if s.def == "" {
+			continue
+		}
+		if err := s.set(&c, s.def); err != nil {
+			t.Errorf("%s: default %q: %v", s.name, s.def, err)
+		}
+	}
+	if c != want || Defaults() != want {
+		t.Fatalf("defaults applied one by one %+v, Defaults() %+v, want %+v", c, Defaults(), want)
+	}
+	if err := Defaults().validate(); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -153,5 +226,156 @@ func TestLoadInvalidNamesVariableAndValue(t *testing.T) {
 				t.Fatalf("error %q does not name %s and %q", err, name, value)
 			}
 		})
+	}
+}
+
+// env is a lookup over a fixed set of variables.
+func env(kv map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := kv[name]
+		return v, ok
+	}
+}
+
+func TestLoadFromTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		edit        func(*Config) // what the value changes from Defaults()
+		err         string        // the whole error when invalid
+	}{
+		// Sizes, CPUs and budgets through their Decode methods.
+		{"LAUNCHER_MEMORY_LIMIT", "2Gi", func(c *Config) { c.MemoryLimit = 2 << 30 }, ""},
+		{"LAUNCHER_MEMORY_LIMIT", "268435456", func(c *Config) { c.MemoryLimit = 268435456 }, ""},
+		{"LAUNCHER_MEMORY_LIMIT", "lots", nil, `LAUNCHER_MEMORY_LIMIT="lots": size "lots": want a number of bytes, optionally with Ki, Mi, Gi, Ti or k, m, g, t`},
+		{"LAUNCHER_MEMORY_LIMIT", "", nil, `LAUNCHER_MEMORY_LIMIT="": size "": empty`},
+		{"LAUNCHER_CPU_LIMIT", "0.5", func(c *Config) { c.CPULimit = 0.5 }, ""},
+		{"LAUNCHER_CPU_LIMIT", "0", nil, `LAUNCHER_CPU_LIMIT="0": cpus "0": want a positive number such as 1 or 1.5`},
+		{"LAUNCHER_CPU_LIMIT", "", nil, `LAUNCHER_CPU_LIMIT="": cpus "": want a positive number such as 1 or 1.5`},
+		{"LAUNCHER_JVM_MEMORY", "75%", func(c *Config) { c.JVMMemory = Budget{Percent: 75} }, ""},
+		{"LAUNCHER_JVM_MEMORY", "1g", func(c *Config) { c.JVMMemory = Budget{Bytes: 1 << 30} }, ""},
+		{"LAUNCHER_JVM_MEMORY", "0", nil, `LAUNCHER_JVM_MEMORY="0": budget "0": must be above zero`},
+		{"LAUNCHER_JVM_MEMORY", "", nil, `LAUNCHER_JVM_MEMORY="": budget "": want a percentage such as 60% or a size such as 768Mi`},
+		// Booleans: strconv.ParseBool, its wrapper dropped.
+		{"LAUNCHER_SUBREAPER", "true", func(c *Config) { c.Subreaper = true }, ""},
+		{"LAUNCHER_SIGNAL_GROUP", "1", func(c *Config) { c.SignalGroup = true }, ""},
+		{"LAUNCHER_JVM_EXIT_ON_OOM", "false", func(c *Config) { c.JVMExitOnOOM = false }, ""},
+		{"LAUNCHER_JVM_FLAGS", "F", func(c *Config) { c.JVMFlags = false }, ""},
+		{"LAUNCHER_JVM_FLAGS", "no", nil, `LAUNCHER_JVM_FLAGS="no": invalid syntax`},
+		{"LAUNCHER_SUBREAPER", "", nil, `LAUNCHER_SUBREAPER="": invalid syntax`},
+		// Durations: time.ParseDuration.
+		{"LAUNCHER_STOP_GRACE", "1m30s", func(c *Config) { c.StopGrace = 90 * time.Second }, ""},
+		{"LAUNCHER_CONNECT_TIMEOUT", "0", func(c *Config) { c.ConnectTimeout = 0 }, ""},
+		{"LAUNCHER_STOP_GRACE", "5 parsecs", nil, `LAUNCHER_STOP_GRACE="5 parsecs": time: unknown unit " parsecs" in duration "5 parsecs"`},
+		{"LAUNCHER_STOP_GRACE", "5", nil, `LAUNCHER_STOP_GRACE="5": time: missing unit in duration "5"`},
+		{"LAUNCHER_CONNECT_TIMEOUT", "", nil, `LAUNCHER_CONNECT_TIMEOUT="": time: invalid duration ""`},
+		{"LAUNCHER_CONNECT_TIMEOUT", "-1s", nil, `LAUNCHER_CONNECT_TIMEOUT="-1s": must not be negative`},
+		// Integers: strconv.Atoi, decimal only.
+		{"LAUNCHER_JVM_THREADS", "300", func(c *Config) { c.JVMThreads = 300 }, ""},
+		{"LAUNCHER_JVM_CLASSES", "020000", func(c *Config) { c.JVMClasses = 20000 }, ""},
+		{"LAUNCHER_JVM_THREADS", "0x10", nil, `LAUNCHER_JVM_THREADS="0x10": invalid syntax`},
+		{"LAUNCHER_JVM_CLASSES", "99999999999999999999", nil, `LAUNCHER_JVM_CLASSES="99999999999999999999": value out of range`},
+		{"LAUNCHER_JVM_THREADS", "", nil, `LAUNCHER_JVM_THREADS="": invalid syntax`},
+		{"LAUNCHER_JVM_CLASSES", "-1", nil, `LAUNCHER_JVM_CLASSES="-1": must not be negative`},
+		// Strings as they are, then validated.
+		{"LAUNCHER_LOG_FORMAT", "json", func(c *Config) { c.LogFormat = "json" }, ""},
+		{"LAUNCHER_LOG_LEVEL", "WARN", func(c *Config) { c.LogLevel = "WARN" }, ""},
+		{"LAUNCHER_USER", "ci", func(c *Config) { c.User = "ci" }, ""},
+		{"LAUNCHER_AGENT_DOWNLOAD", "never", func(c *Config) { c.AgentDownload = "never" }, ""},
+		{"LAUNCHER_CACHE_DIR", "/var/cache/agent", func(c *Config) { c.CacheDir = "/var/cache/agent" }, ""},
+		{"LAUNCHER_CACHE_DIR", " ", func(c *Config) { c.CacheDir = " " }, ""},
+		// Set but empty is a value, not the default (envconfig's rule).
+		{"LAUNCHER_CACHE_DIR", "", func(*Config) {}, ""},
+		{"LAUNCHER_LOG_FORMAT", "", nil, `LAUNCHER_LOG_FORMAT="": want text or json`},
+		{"LAUNCHER_LOG_LEVEL", "", nil, `LAUNCHER_LOG_LEVEL="": want debug, info, warn or error`},
+		{"LAUNCHER_USER", "", nil, `LAUNCHER_USER="": want a user name without ':', '/' or newlines`},
+		{"LAUNCHER_AGENT_DOWNLOAD", "", nil, `LAUNCHER_AGENT_DOWNLOAD="": want auto, always or never`},
+	} {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			c, err := LoadFrom(env(map[string]string{tc.name: tc.value}))
+			if tc.err != "" {
+				if err == nil || err.Error() != tc.err {
+					t.Fatalf("error %v, want %s", err, tc.err)
+				}
+				return
+			}
+			want := Defaults()
+			tc.edit(&want)
+			if err != nil || c != want {
+				t.Fatalf("got %+v, %v; want %+v", c, err, want)
+			}
+		})
+	}
+}
+
+func TestLoadFromReadsOnlyLauncherNames(t *testing.T) {
+	// envconfig also read the unprefixed name (USER, CACHE_DIR, LOG_LEVEL)
+	// whenever the LAUNCHER_ one was unset and any LAUNCHER_* was set.
+	c, err := LoadFrom(env(map[string]string{
+		"LAUNCHER_LOG_LEVEL": "debug", "USER": "root", "CACHE_DIR": "/elsewhere", "STOP_GRACE": "1s", "LOG_FORMAT": "xml",
+	}))
+	want := Defaults()
+	want.LogLevel = "debug"
+	if err != nil || c != want {
+		t.Fatalf("got %+v, %v; want %+v", c, err, want)
+	}
+}
+
+func TestLoadFromNothingSetIsDefaults(t *testing.T) {
+	c, err := LoadFrom(unset)
+	if err != nil || c != Defaults() {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+}
+
+func TestUnknown(t *testing.T) {
+	got := Unknown([]string{
+		"PATH=/usr/bin",
+		"LAUNCHER_MEMORY_LIMIT=1Gi",
+		"LAUNCHER_MEMORY_LIMTI=1Gi",
+		"LAUNCHER_STOP_GRACE=",
+		"LAUNCHER_=x",
+		"LAUNCHER_JVM_OPTS",
+		"launcher_user=x",
+		"MY_LAUNCHER_USER=x",
+	})
+	want := []string{"LAUNCHER_MEMORY_LIMTI", "LAUNCHER_", "LAUNCHER_JVM_OPTS"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Unknown = %q, want %q", got, want)
+	}
+	var all []string
+	for _, s := range settings {
+		all = append(all, s.name+"=x")
+	}
+	if got := Unknown(all); got != nil {
+		t.Fatalf("known settings reported unknown: %q", got)
+	}
+}
+
+// BenchmarkLoad is a start with a few variables set, as in a pod spec.
+func BenchmarkLoad(b *testing.B) {
+	b.Setenv("LAUNCHER_MEMORY_LIMIT", "300Mi")
+	b.Setenv("LAUNCHER_JVM_MEMORY", "60%")
+	b.Setenv("LAUNCHER_STOP_GRACE", "10s")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadNoneSet is the common start: no LAUNCHER_* variable.
+func BenchmarkLoadNoneSet(b *testing.B) {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LAUNCHER_") {
+			b.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

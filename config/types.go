@@ -10,7 +10,8 @@ import (
 // Size is a byte count read from the environment with ParseSize.
 type Size uint64
 
-// Decode implements envconfig.Decoder.
+// Decode sets s from a LAUNCHER_* value read with ParseSize; s is left
+// alone on error.
 func (s *Size) Decode(v string) error {
 	n, err := ParseSize(v)
 	if err != nil {
@@ -23,7 +24,8 @@ func (s *Size) Decode(v string) error {
 // CPUs is a positive, finite number of CPUs such as 1.5.
 type CPUs float64
 
-// Decode implements envconfig.Decoder.
+// Decode sets c from a LAUNCHER_* value such as "1.5"; c is left alone on
+// error.
 func (c *CPUs) Decode(v string) error {
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil || f <= 0 || math.IsInf(f, 0) || math.IsNaN(f) {
@@ -53,7 +55,8 @@ func (b Budget) String() string {
 	return ""
 }
 
-// Decode implements envconfig.Decoder.
+// Decode sets b from a LAUNCHER_* value, "60%" or "768Mi"; b is left alone
+// on error.
 func (b *Budget) Decode(v string) error {
 	t := strings.TrimSpace(v)
 	if p, ok := strings.CutSuffix(t, "%"); ok {

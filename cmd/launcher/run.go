@@ -32,12 +32,15 @@ func run(h host, args []string) int {
 		sigs = entrypoint.CatchSignals(supervise)
 	}
 
-	cfg, err := config.Load()
+	cfg, err := config.LoadFrom(h.lookup)
 	if err != nil {
 		fmt.Fprintf(h.stderr, "launcher: invalid setting: %v\n", err)
 		return exitUsage
 	}
 	log := newLogger(h.stderr, cfg.LogFormat, cfg.LogLevel)
+	for _, name := range config.Unknown(h.env) {
+		log.Warn("unknown setting ignored: no LAUNCHER_* variable has this name (see README, Configuration)", "variable", name)
+	}
 
 	if len(args) > 0 {
 		switch args[0] {

@@ -112,3 +112,31 @@ func TestNeedSignals(t *testing.T) {
 		})
 	}
 }
+
+// Settings come from the host's environment: a bad value stops the start
+// with 64 and names it; an unknown LAUNCHER_* name is only a warning.
+func TestRunSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		env      []string
+		code     int
+		stderr   string
+		noStderr bool
+	}{
+		{"clean", []string{"PATH=/bin"}, exitOK, "", true},
+		{"invalid value", []string{"LAUNCHER_STOP_GRACE=soon"}, exitUsage, `LAUNCHER_STOP_GRACE="soon"`, false},
+		{"typo warns", []string{"LAUNCHER_MEMORY_LIMTI=1Gi"}, exitOK, "LAUNCHER_MEMORY_LIMTI", false},
+		{"only LAUNCHER_ names", []string{"STOP_GRACE=soon", "LOG_LEVEL=trace"}, exitOK, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut strings.Builder
+			h := host{root: "/", env: tc.env, stdout: &out, stderr: &errOut, pid: 4242}
+			if code := run(h, []string{"version"}); code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tc.stderr) || (tc.noStderr && errOut.Len() != 0) {
+				t.Fatalf("stderr %q, want it to contain %q", errOut.String(), tc.stderr)
+			}
+		})
+	}
+}
