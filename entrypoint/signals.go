@@ -42,9 +42,6 @@ func CatchSignals(supervise bool) *Signals {
 	go func() {
 		s.notify(early)
 		close(s.ready)
-		if supervise {
-			s.catchLate()
-		}
 	}()
 	go s.dispatch()
 	return s
@@ -66,8 +63,8 @@ func (s *Signals) notify(sigs []syscall.Signal) {
 }
 
 // catchLate catches the signals only a supervisor needs, once, in the
-// background; a launcher that planned to replace itself and has to
-// supervise after all calls it too.
+// background. Supervise calls it once the command has started, so that the
+// hand-offs do not compete with planning and the start for the CPU.
 func (s *Signals) catchLate() {
 	s.lateOnce.Do(func() {
 		if len(s.late) > 0 {

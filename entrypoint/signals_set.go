@@ -24,8 +24,8 @@ const sigRTMin = 34
 // has a channel of its own (see CatchSignals). As PID 1 a signal Go does
 // not catch yet makes it exit 2 (the kernel ignores the default action for
 // PID 1), so SIGTERM and SIGINT, what container engines and terminals send,
-// are caught synchronously; then the other urgent ones, then everything
-// else. Notify silently skips the numbers Go keeps (SIGPROF, 32, 33).
+// are caught synchronously; the other urgent ones follow while the launcher
+// plans, and everything else once the command has started. Notify silently skips the numbers Go keeps (SIGPROF, 32, 33).
 //
 // A launcher that will replace itself forwards nothing. Only the signals
 // that should end it through its clean-up are caught, all early: any other
