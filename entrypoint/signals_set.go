@@ -12,33 +12,36 @@ const sigRTMax = 64
 // and 33 for itself).
 const sigRTMin = 34
 
-// caughtSignals lists the signals CatchSignals catches, in three parts.
-// Each signal.Notify costs a hand-off to the runtime's signal thread (15-50
-// us here, far more on a loaded host), so only what matters from the first
-// instant is caught before CatchSignals returns (first); the rest follows in
-// the background while the launcher plans, the early part before Ready.
+// caughtSignals lists the signals CatchSignals catches, in three parts:
+// first, early (both in the background while the launcher plans) and late
+// (a supervisor's, once the command runs). Each signal.Notify costs a
+// hand-off to the runtime's signal thread (20-45 us here, far more on a
+// loaded host). Until a signal is caught Go's default applies: SIGHUP,
+// SIGINT and SIGTERM kill the launcher (a PID 1 exits 2 instead: the kernel
+// ignores the default action for it), SIGQUIT, SIGABRT and SIGSYS make it
+// exit 2 with a goroutine dump, stop signals stop it (not as PID 1), and
+// the rest are ignored.
 //
 // A supervisor forwards everything: all signals but SIGKILL and SIGSTOP,
 // which cannot be caught, and SIGURG, which the Go runtime sends itself for
 // goroutine preemption and which would otherwise flood the channel. SIGCHLD
-// has a channel of its own (see CatchSignals). As PID 1 a signal Go does
-// not catch yet makes it exit 2 (the kernel ignores the default action for
-// PID 1), so SIGTERM and SIGINT, what container engines and terminals send,
-// are caught synchronously; the other urgent ones follow while the launcher
-// plans, and everything else once the command has started. Notify silently skips the numbers Go keeps (SIGPROF, 32, 33).
+// has a channel of its own (see CatchSignals). First come SIGCHLD (the
+// first reap relies on it) and what engines and terminals send, SIGTERM
+// and SIGINT, which Supervise waits for before the start; then the other
+// urgent ones; everything else once the command has started. Notify
+// silently skips the numbers Go keeps (SIGPROF, 32, 33).
 //
-// A launcher that will replace itself forwards nothing. Only the signals
-// that should end it through its clean-up are caught, all early: any other
-// terminating signal before the exec ends it by its default action, which
-// gives the same 128+n, and a stop signal stops it as it would stop the
-// command. Its late list is for Supervise, should it have to supervise
-// after all.
+// A launcher that will replace itself forwards nothing: it catches early
+// the signals that must end it through its clean-up with 128+n, and waits
+// for them (Ready) before it creates anything or waits for the controller.
+// Its late list is for Supervise, should it have to supervise after all.
 func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
 	if supervise {
 		first = []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT}
 	} else {
-		// SIGPIPE so that a broken log pipe does not kill the launcher.
-		early = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT, syscall.SIGPIPE}
+		// SIGPIPE so that a broken log pipe does not kill the launcher;
+		// SIGUSR1 and SIGUSR2, which Go would ignore, as requests to stop.
+		early = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2}
 	}
 	for n := syscall.Signal(1); n <= sigRTMax; n++ {
 		switch {

@@ -57,11 +57,11 @@ func TestCaughtSignalsSupervisor(t *testing.T) {
 		}
 		caught[s] = true
 	}
-	// Before CatchSignals returns: SIGCHLD (the first reap depends on it)
-	// and what engines and terminals send, which would make PID 1 exit 2.
+	// First, awaited before the start: SIGCHLD (the first reap depends on
+	// it) and what engines and terminals send, which would make PID 1 exit 2.
 	for _, s := range []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT} {
 		if !slices.Contains(first, s) {
-			t.Errorf("%v is not caught synchronously", s)
+			t.Errorf("%v is not caught first", s)
 		}
 	}
 	// Before Ready: what Go would kill or exit 2 on, and what Go leaves
@@ -87,11 +87,12 @@ func TestCaughtSignalsSupervisor(t *testing.T) {
 func TestCaughtSignalsReplacing(t *testing.T) {
 	first, early, late := caughtSignals(false)
 	if len(first) != 0 {
-		t.Fatalf("a launcher that replaces itself catches %v synchronously", first)
+		t.Fatalf("a launcher that replaces itself catches %v first", first)
 	}
 	// What must end it through its clean-up (Go would exit 2 on SIGQUIT
-	// and SIGABRT instead of 128+n), and SIGPIPE from a broken log pipe.
-	for _, s := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT, syscall.SIGPIPE} {
+	// and SIGABRT instead of 128+n, and ignore SIGUSR1 and SIGUSR2), and
+	// SIGPIPE from a broken log pipe.
+	for _, s := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2} {
 		if !slices.Contains(early, s) {
 			t.Errorf("%v is not caught early", s)
 		}

@@ -40,10 +40,12 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals(true)
 	}
-	// SIGCHLD must be caught before the first reap: a launcher that meant
-	// to replace itself has not caught it yet (no cost otherwise). The
-	// other signals need not be settled before the start: the command
-	// starts with default dispositions whatever the launcher caught.
+	// SIGCHLD must be caught before the first reap (a launcher that meant
+	// to replace itself has not caught it yet; no cost otherwise), and
+	// SIGTERM and SIGINT before the command can get them. The other
+	// signals need not be settled: the command starts with default
+	// dispositions whatever the launcher caught.
+	sigs.awaitFirst()
 	signal.Notify(sigs.child, syscall.SIGCHLD)
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())

@@ -74,6 +74,11 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			}
 			a.WorkDir = use
 		}
+		if pl.cfg.ConnectTimeout > 0 {
+			// The wait may be long: every signal that should end it
+			// must be caught by then.
+			ready()
+		}
 		if err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log}); err != nil {
 			if code, ok := stopped(); ok {
 				return code
