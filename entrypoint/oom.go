@@ -6,7 +6,7 @@ import (
 )
 
 // OOMWatch explains a command killed by the kernel's OOM killer: the
-// cgroup's oom_kill counter is read before the command starts and again
+// cgroup's oom_kill counter is read once the command has started and again
 // when it dies of SIGKILL.
 type OOMWatch struct {
 	Read     func() (uint64, error) // reads the cgroup oom_kill counter
@@ -15,7 +15,7 @@ type OOMWatch struct {
 	Advice   string                 // what to change, e.g. "raise the container memory limit or lower LAUNCHER_JVM_MEMORY"
 }
 
-// start reads the counter before the command runs; ok is false when there
+// start reads the counter as the command starts; ok is false when there
 // is nothing to compare against later.
 func (w *OOMWatch) start(logger *slog.Logger) (before uint64, ok bool) {
 	if w == nil || w.Read == nil {

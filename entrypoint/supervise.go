@@ -56,7 +56,6 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 			logger.Warn("cannot become a subreaper: orphans of the command will not be reaped here", "err", err)
 		}
 	}
-	oomBefore, oomOK := opts.OOM.start(logger)
 
 	// Signals Go does not take over (32 and 33, kept for libc) and those
 	// not caught yet keep an inherited SIG_IGN, which the command would
@@ -69,6 +68,10 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		return code
 	}
 	logger.Info("command started", "path", cmd.Path, "pid", pid)
+	// The OOM counter's first reading comes after the start, so that
+	// finding the cgroup does not delay the command; no command fills a
+	// memory limit in the moment between.
+	oomBefore, oomOK := opts.OOM.start(logger)
 	// Forwarding needs every signal: catch the rest now, in the
 	// background. Not before the start (a hand-off per signal, 20-45 us
 	// here) nor before waiting: a signal not caught yet gets Go's default

@@ -71,12 +71,16 @@ func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 	p := &Plan{Mode: inv.mode, Supervise: entrypoint.ShouldSupervise(pl.h.pid, pl.cfg.Subreaper)}
 	// The limits (cgroup files, perhaps the ECS task metadata) are read
 	// while the home and the command are planned: a quarter of agent
-	// mode's own start-up, and planJVM is the first to need them.
+	// mode's own start-up, and planJVM is the first to need them. A
+	// supervised command without a JVM needs them only for the OOM
+	// diagnosis, which takes them once the command runs (oomWatch).
 	done, supervise := make(chan cgroup.Limits, 1), p.Supervise
 	go func() { done <- pl.limits(ctx, inv, supervise) }()
 	p.limitsDone = done
 	p = pl.planRest(ctx, p, inv)
-	p.awaitLimits()
+	if pl.planOnly || !p.Supervise || p.JVM != nil || p.ExitCode != exitOK {
+		p.awaitLimits()
+	}
 	return p
 }
 

@@ -138,18 +138,30 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 	return entrypoint.Run(entrypoint.Command{Path: p.path, Args: p.argv, Env: env, ExtraFiles: extra}, sigs, opts)
 }
 
+// oomWatch prepares the OOM diagnosis of a supervised command. Supervise
+// reads the counter first once the command has started, so limits still
+// being read (see build) are awaited, and logged, then and not before.
 func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
-	if !p.Supervise || p.Limits.OOMKillFile == "" {
+	if !p.Supervise {
 		return nil
 	}
-	limit := "no limit found"
-	if p.Limits.MemoryBytes != nil {
-		limit = fmt.Sprintf("%s (%s)", config.HumanSize(*p.Limits.MemoryBytes), p.Limits.MemorySource)
-	}
 	w := &entrypoint.OOMWatch{
-		Read:   func() (uint64, error) { return cgroup.ReadOOMKills(pl.h.root, p.Limits.OOMKillFile) },
-		Limit:  limit,
+		Limit:  "no limit found",
 		Advice: "raise the container memory limit, or lower LAUNCHER_JVM_MEMORY so builds beside the agent have more room (LAUNCHER_JVM_THREADS/LAUNCHER_JVM_CLASSES if the agent runs more threads or classes than planned)",
+	}
+	w.Read = func() (uint64, error) {
+		if p.limitsDone != nil {
+			p.awaitLimits()
+			pl.logLimits(p.Limits)
+		}
+		l := p.Limits
+		if l.OOMKillFile == "" {
+			return 0, errors.New("no oom_kill counter found for the container's memory cgroup")
+		}
+		if l.MemoryBytes != nil {
+			w.Limit = fmt.Sprintf("%s (%s)", config.HumanSize(*l.MemoryBytes), l.MemorySource)
+		}
+		return cgroup.ReadOOMKills(pl.h.root, l.OOMKillFile)
 	}
 	if p.JVM != nil {
 		w.JVMFlags = p.JVM.Flags

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/config"
 )
 
@@ -127,12 +128,8 @@ func shellJoin(words []string) string {
 // logPlan writes the decisions of a run, one line each.
 func (pl planner) logPlan(p *Plan) {
 	log := pl.log
-	l := p.Limits
-	if l.Cgroup != "not read" {
-		log.Info("limits", "cgroup", l.Cgroup, "memory", sizeOrNone(l.MemoryBytes), "memory_source", l.MemorySource, "cpus", formatCPUs(l.CPUs), "cpus_source", l.CPUsSource)
-		for _, n := range l.Notes {
-			log.Info("limits note", "note", n)
-		}
+	if p.limitsDone == nil {
+		pl.logLimits(p.Limits)
 	}
 	if j := p.JVM; j != nil {
 		log.Info("jvm", "java", j.Path, "version", j.VersionString, "budget", sizeOrNone(j.BudgetBytes), "heap", sizeOrNone(j.HeapBytes), "heap_source", j.HeapSource, "flags", strings.Join(j.Flags, " "))
@@ -145,5 +142,16 @@ func (pl planner) logPlan(p *Plan) {
 	}
 	for _, w := range p.Warnings {
 		log.Warn(w)
+	}
+}
+
+// logLimits writes the limits found, when they were read.
+func (pl planner) logLimits(l cgroup.Limits) {
+	if l.Cgroup == "not read" {
+		return
+	}
+	pl.log.Info("limits", "cgroup", l.Cgroup, "memory", sizeOrNone(l.MemoryBytes), "memory_source", l.MemorySource, "cpus", formatCPUs(l.CPUs), "cpus_source", l.CPUsSource)
+	for _, n := range l.Notes {
+		pl.log.Info("limits note", "note", n)
 	}
 }

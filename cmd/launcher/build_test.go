@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jenkins-launcher/launcher/config"
+)
+
+// A supervised command without a JVM does not wait for the limits: they
+// are read meanwhile and taken, and logged, by the OOM diagnosis once the
+// command runs. Everything else that reads them has them in the plan.
+func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
+	// The cgroup fixture, with a writable home: host paths live under root.
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("../../cgroup/testdata/detect/v1-private-ns")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(root, "home"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	newPlanner := func(pid int, planOnly bool) (planner, *strings.Builder) {
+		var logs strings.Builder
+		h := host{root: root, env: []string{"PATH=/usr/bin:/bin", "HOME=/home"}, stderr: &logs,
+			pid: pid, uid: os.Getuid(), gid: os.Getgid(), arch: "amd64"}
+		return planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", "info"), planOnly: planOnly}, &logs
+	}
+	exec := invocation{mode: "exec", args: []string{"true"}}
+
+	pl, logs := newPlanner(1, false)
+	p := pl.build(context.Background(), exec)
+	if p.ExitCode != exitOK {
+		t.Fatalf("plan failed: %d %s", p.ExitCode, p.Reason)
+	}
+	if p.limitsDone == nil || p.Limits.Cgroup != "" {
+		t.Fatalf("limits were awaited for a supervised command without a JVM: %+v", p.Limits)
+	}
+	pl.logPlan(p)
+	if strings.Contains(logs.String(), "msg=limits") {
+		t.Fatalf("limits logged before they were read:\n%s", logs)
+	}
+	w := pl.oomWatch(p)
+	if n, err := w.Read(); err != nil || n != 0 {
+		t.Fatalf("first oom_kill reading = %d, %v", n, err)
+	}
+	if p.Limits.Cgroup != "v1" || p.Limits.OOMKillFile == "" || !strings.Contains(logs.String(), "msg=limits component=launcher cgroup=v1") {
+		t.Fatalf("limits after the first reading: %+v\nlogs:\n%s", p.Limits, logs)
+	}
+	if !strings.HasPrefix(w.Limit, "300.0 MiB") {
+		t.Fatalf("OOM watch limit %q, want the fixture's 300 MiB", w.Limit)
+	}
+
+	for name, pl := range map[string]planner{
+		"plan":           func() planner { pl, _ := newPlanner(1, true); return pl }(),
+		"not supervised": func() planner { pl, _ := newPlanner(4242, false); return pl }(),
+	} {
+		if p := pl.build(context.Background(), exec); p.limitsDone != nil {
+			t.Errorf("%s: limits left pending", name)
+		}
+	}
+}
