@@ -4,24 +4,48 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// reap collects every child that has exited, orphans adopted as PID 1 or
-// subreaper included, and notes the command's own status. SIGCHLD
-// coalesces, so one wake-up may stand for many exits: loop until none is
-// left.
-func (s *supervisor) reap() {
+// reaper collects every child that exits, orphans adopted as PID 1 or
+// subreaper included, in one blocking wait4(-1) loop on a thread of its
+// own: an exit wakes it directly, where SIGCHLD would take three hand-offs
+// through the runtime's signal thread first. Once the command has started
+// it must be the only waiter (REFERENCE.md section 6: another would steal
+// statuses), which is why it starts after startChild and nothing in the
+// launcher starts processes from then on.
+type reaper struct {
+	main   int
+	status chan unix.WaitStatus // the command's status, sent once
+	reaped chan struct{}        // a wake-up after reaps (coalesced)
+}
+
+func startReaper(main int) *reaper {
+	r := &reaper{
+		main:   main,
+		status: make(chan unix.WaitStatus, 1),
+		reaped: make(chan struct{}, 1),
+	}
+	go r.loop()
+	return r
+}
+
+// loop ends at ECHILD. No child can appear after that: orphans are
+// reparented to the launcher when their parent exits, so while any
+// descendant lives the launcher has a child.
+func (r *reaper) loop() {
 	for {
 		var status unix.WaitStatus
-		pid, err := unix.Wait4(-1, &status, unix.WNOHANG, nil)
+		pid, err := unix.Wait4(-1, &status, 0, nil)
 		if err == unix.EINTR {
 			continue
 		}
-		if err != nil || pid <= 0 {
-			// ECHILD: no children at all; 0: none has exited yet.
+		if err != nil {
 			return
 		}
-		if pid == s.pid {
-			s.exited = true
-			s.status = status
+		if pid == r.main {
+			r.status <- status
+		}
+		select {
+		case r.reaped <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -13,8 +13,7 @@ import (
 // command runs, a terminating signal cancels the contexts from Context;
 // once Supervise takes over, every signal is forwarded to the command.
 type Signals struct {
-	other chan os.Signal // every caught signal but SIGCHLD
-	child chan os.Signal // SIGCHLD alone, so a flood of them never crowds out a SIGTERM
+	other chan os.Signal // every caught signal
 
 	ctx    context.Context // cancelled with a *SignalError on the first terminating signal
 	cancel context.CancelCauseFunc
@@ -52,18 +51,9 @@ func CatchSignals(supervise bool) *Signals {
 	return s
 }
 
-// notify catches sigs, SIGCHLD on its own channel.
 func (s *Signals) notify(sigs []syscall.Signal) {
-	var other []os.Signal
-	for _, sig := range sigs {
-		if sig == syscall.SIGCHLD {
-			signal.Notify(s.child, sig)
-			continue
-		}
-		other = append(other, sig)
-	}
-	if len(other) > 0 {
-		signal.Notify(s.other, other...)
+	if len(sigs) > 0 {
+		signal.Notify(s.other, asOSSignals(sigs)...)
 	}
 }
 
@@ -94,7 +84,6 @@ func newSignals() *Signals {
 		// Deep enough that a burst of distinct signals during set-up is
 		// not dropped: the runtime never blocks on a full channel.
 		other:   make(chan os.Signal, 64),
-		child:   make(chan os.Signal, 1),
 		ctx:     ctx,
 		cancel:  cancel,
 		stop:    make(chan struct{}),
@@ -118,7 +107,6 @@ func (s *Signals) dispatch() {
 		select {
 		case <-s.stop:
 			return
-		case <-s.child:
 		case sig := <-s.other:
 			if n, ok := sig.(syscall.Signal); ok && terminates(n) {
 				s.cancel(&SignalError{Signal: n})
@@ -184,3 +172,11 @@ func (e *SignalError) Error() string {
 
 // ExitCode is the code a shell reports for a process the signal killed: 128+n.
 func (e *SignalError) ExitCode() int { return signalExitBase + int(e.Signal) }
+
+func asOSSignals(sigs []syscall.Signal) []os.Signal {
+	out := make([]os.Signal, len(sigs))
+	for i, sig := range sigs {
+		out[i] = sig
+	}
+	return out
+}

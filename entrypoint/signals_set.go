@@ -22,13 +22,12 @@ const sigRTMin = 34
 // exit 2 with a goroutine dump, stop signals stop it (not as PID 1), and
 // the rest are ignored.
 //
-// A supervisor forwards everything: all signals but SIGKILL and SIGSTOP,
-// which cannot be caught, and SIGURG, which the Go runtime sends itself for
-// goroutine preemption and which would otherwise flood the channel. SIGCHLD
-// has a channel of its own (see CatchSignals). First come SIGCHLD (the
-// first reap relies on it) and what engines and terminals send, SIGTERM
-// and SIGINT, which Supervise waits for before the start; then the other
-// urgent ones; everything else once the command has started. Notify
+// A supervisor catches what it forwards (see forwarded), plus SIGPIPE:
+// not SIGCHLD, since its reaper blocks in wait4 instead, nor SIGURG, which
+// the Go runtime sends itself for goroutine preemption and which would
+// otherwise flood the channel. First come what engines and terminals send,
+// SIGTERM and SIGINT, which Supervise waits for before the start; then the
+// other urgent ones; everything else once the command has started. Notify
 // silently skips the numbers Go keeps (SIGPROF, 32, 33).
 //
 // A launcher that will replace itself forwards nothing: it catches early
@@ -37,7 +36,7 @@ const sigRTMin = 34
 // Its late list is for Supervise, should it have to supervise after all.
 func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
 	if supervise {
-		first = []syscall.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT}
+		first = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT}
 	} else {
 		// SIGPIPE so that a broken log pipe does not kill the launcher;
 		// SIGUSR1 and SIGUSR2, which Go would ignore, as requests to stop.
@@ -45,7 +44,8 @@ func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
 	}
 	for n := syscall.Signal(1); n <= sigRTMax; n++ {
 		switch {
-		case slices.Contains(first, n), slices.Contains(early, n), n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG:
+		case slices.Contains(first, n), slices.Contains(early, n),
+			n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG, n == syscall.SIGCHLD:
 		case supervise && urgent(n):
 			early = append(early, n)
 		default:

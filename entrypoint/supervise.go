@@ -3,7 +3,6 @@ package entrypoint
 import (
 	"log/slog"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
 
@@ -40,13 +39,10 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals(true)
 	}
-	// SIGCHLD must be caught before the first reap (a launcher that meant
-	// to replace itself has not caught it yet; no cost otherwise), and
-	// SIGTERM and SIGINT before the command can get them. The other
-	// signals need not be settled: the command starts with default
-	// dispositions whatever the launcher caught.
+	// SIGTERM and SIGINT must be caught before the command can get them.
+	// The other signals need not be settled: the command starts with
+	// default dispositions whatever the launcher caught.
 	sigs.awaitFirst()
-	signal.Notify(sigs.child, syscall.SIGCHLD)
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
 		return se.ExitCode()
@@ -83,7 +79,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	shrink := time.AfterFunc(shrinkDelay, shrinkWhileWaiting)
 	defer shrink.Stop()
 
-	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger}
+	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger, reaper: startReaper(pid)}
 	status := s.waitMain()
 	code := exitCode(status)
 	logger.Info("command exited", "pid", pid, "exit_code", code)
@@ -108,24 +104,19 @@ type supervisor struct {
 	sigs   *Signals
 	opts   Options
 	logger *slog.Logger
-
-	exited bool
-	status unix.WaitStatus
+	reaper *reaper
 }
 
-// waitMain forwards signals and reaps until the command has exited.
+// waitMain forwards signals until the command has exited.
 func (s *supervisor) waitMain() unix.WaitStatus {
-	// The command may have exited before SIGCHLD was being watched.
-	s.reap()
-	for !s.exited {
+	for {
 		select {
-		case <-s.sigs.child:
-			s.reap()
+		case status := <-s.reaper.status:
+			return status
 		case sig := <-s.sigs.other:
 			s.forward(sig.(syscall.Signal))
 		}
 	}
-	return s.status
 }
 
 // forward passes sig on to the command, or its process group.

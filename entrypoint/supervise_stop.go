@@ -19,7 +19,6 @@ const killedGroupWait = 2 * time.Second
 // command exited: SIGTERM, then SIGKILL once grace has passed, reaping all
 // along, and returns as soon as the group is empty.
 func (s *supervisor) stopGroup(grace time.Duration) {
-	s.reap()
 	if s.groupGone() {
 		return
 	}
@@ -33,15 +32,13 @@ func (s *supervisor) stopGroup(grace time.Duration) {
 	var giveUp <-chan time.Time
 	for {
 		select {
-		case <-s.sigs.child:
-			s.reap()
+		case <-s.reaper.reaped:
 		case sig := <-s.sigs.other:
 			// The command is gone: a signal now is for what is left.
 			if forwarded(sig.(syscall.Signal)) {
 				_ = unix.Kill(-s.pgid, sig.(syscall.Signal))
 			}
 		case <-ticker.C:
-			s.reap()
 		case <-graceOver.C:
 			s.logger.Warn("process group still running after the grace period; sending SIGKILL", "pgid", s.pgid, "grace", grace.String())
 			_ = unix.Kill(-s.pgid, syscall.SIGKILL)
@@ -57,7 +54,7 @@ func (s *supervisor) stopGroup(grace time.Duration) {
 }
 
 // groupGone reports whether no process, zombies included, is left in the
-// command's process group: reap first so that our own zombies do not count.
+// command's process group; the reaper removes our own zombies meanwhile.
 func (s *supervisor) groupGone() bool {
 	return unix.Kill(-s.pgid, 0) == unix.ESRCH
 }
