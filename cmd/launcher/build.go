@@ -35,9 +35,6 @@ type invocation struct {
 	args []string // agent arguments, or the command and its arguments
 }
 
-// reserved words are recognised before anything goes to the agent.
-var reserved = map[string]bool{"plan": true, "exec": true, "install": true, "version": true, "help": true}
-
 func parseInvocation(args []string) (invocation, error) {
 	if len(args) > 0 && args[0] == "exec" {
 		rest := args[1:]
@@ -49,7 +46,7 @@ func parseInvocation(args []string) (invocation, error) {
 		}
 		return invocation{mode: "exec", args: rest}, nil
 	}
-	if len(args) > 0 && reserved[args[0]] {
+	if len(args) > 0 && jnlp.Reserved(args[0]) {
 		return invocation{}, fmt.Errorf("%q cannot be planned or run here; usage: launcher plan [--json] [exec -- CMD ...|AGENT ARGS...]", args[0])
 	}
 	if jnlp.IsCommand(args) {
@@ -75,7 +72,12 @@ func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 	// supervised command without a JVM needs them only for the OOM
 	// diagnosis, which takes them once the command runs (oomWatch).
 	done, supervise := make(chan cgroup.Limits, 1), p.Supervise
-	go func() { done <- pl.limits(ctx, inv, supervise) }()
+	if pl.needLimits(inv, supervise) {
+		go func() { done <- pl.limits(ctx, inv, supervise) }()
+	} else {
+		// Nothing to read: a goroutine would only wake another thread.
+		done <- pl.limits(ctx, inv, supervise)
+	}
 	p.limitsDone = done
 	p = pl.planRest(ctx, p, inv)
 	if pl.planOnly || !p.Supervise || p.JVM != nil || p.ExitCode != exitOK {
