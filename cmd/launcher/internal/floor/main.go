@@ -1,7 +1,11 @@
 // Command floor is the benchmark baseline for the launcher's start-up cost:
 // it links the same packages (blank imports run their initialisation) and
 // only replaces itself with its arguments, so the difference to
-// `launcher exec -- CMD` is the launcher's own work.
+// `launcher exec -- CMD` is the launcher's own work. It has the launcher's
+// runtime settings too (see cmd/launcher/main.go).
+//
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
 package main
 
 import (
