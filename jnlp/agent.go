@@ -91,5 +91,5 @@ func IsCommand(args []string) bool {
 		return false
 	}
 	a := args[0]
-	return a != "" && !strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "@") && !reservedWords[a]
+	return a != "" && !strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "@") && !Reserved(a)
 }

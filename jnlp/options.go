@@ -2,34 +2,50 @@ package jnlp
 
 import "strings"
 
-// remotingOptions maps each option of remoting's Launcher and jnlp.Main to
-// the number of values it takes. A word that is not an option nor the value
-// of one is positional. The table has to be complete enough that an option's
-// value is never mistaken for the positional SECRET NAME pair.
-var remotingOptions = map[string]int{
-	"-url": 1, "-secret": 1, "-name": 1,
-	"-workDir": 1, "-internalDir": 1, "-failIfWorkDirIsMissing": 0,
-	"-webSocket": 0, "-webSocketHeader": 1,
-	"-tunnel": 1, "-direct": 1, "-instanceIdentity": 1, "-protocols": 1,
-	"-cert": 1, "-noCertificateCheck": 0, "-disableHttpsCertValidation": 0,
-	"-credentials": 1, "-proxyCredentials": 1, "-auth": 1,
-	"-noReconnect": 0, "-noreconnect": 0, "-noReconnectAfter": 1, "-noKeepAlive": 0,
-	"-agentLog": 1, "-slaveLog": 1, "-loggingConfig": 1, "-jar-cache": 1,
-	"-help": 0, "-version": 0, "-headless": 0, "-text": 0, "-ping": 0,
-	"-jnlpUrl": 1, "-jnlpCredentials": 1,
-	"-cp": 1, "-classpath": 1, "-connectTo": 1, "-tcp": 1,
+// remotingOption says whether name is an option of remoting's Launcher or
+// jnlp.Main and how many values it takes. A word that is not an option nor
+// the value of one is positional. The list has to be complete enough that
+// an option's value is never mistaken for the positional SECRET NAME pair.
+// A switch, not a map: nothing to build in the package's init.
+func remotingOption(name string) (values int, known bool) {
+	switch name {
+	case "-url", "-secret", "-name",
+		"-workDir", "-internalDir",
+		"-webSocketHeader",
+		"-tunnel", "-direct", "-instanceIdentity", "-protocols",
+		"-cert",
+		"-credentials", "-proxyCredentials", "-auth",
+		"-noReconnectAfter",
+		"-agentLog", "-slaveLog", "-loggingConfig", "-jar-cache",
+		"-jnlpUrl", "-jnlpCredentials",
+		"-cp", "-classpath", "-connectTo", "-tcp":
+		return 1, true
+	case "-failIfWorkDirIsMissing", "-webSocket",
+		"-noCertificateCheck", "-disableHttpsCertValidation",
+		"-noReconnect", "-noreconnect", "-noKeepAlive",
+		"-help", "-version", "-headless", "-text", "-ping":
+		return 0, true
+	}
+	return 0, false
 }
 
-// secretOptions are the options whose value must never be shown.
-var secretOptions = map[string]bool{
-	"-secret": true, "-credentials": true, "-proxyCredentials": true,
-	"-jnlpCredentials": true, "-auth": true, "-webSocketHeader": true,
+// secretOption says whether the value of option name must never be shown.
+func secretOption(name string) bool {
+	switch name {
+	case "-secret", "-credentials", "-proxyCredentials", "-jnlpCredentials", "-auth", "-webSocketHeader":
+		return true
+	}
+	return false
 }
 
-// reservedWords are the launcher's own subcommands: a single such word is
-// never run as a command by the agent-mode rule.
-var reservedWords = map[string]bool{
-	"plan": true, "exec": true, "install": true, "version": true, "help": true,
+// Reserved says whether word is one of the launcher's own subcommands: a
+// single such word is never run as a command by the agent-mode rule.
+func Reserved(word string) bool {
+	switch word {
+	case "plan", "exec", "install", "version", "help":
+		return true
+	}
+	return false
 }
 
 // word is one parsed remoting argument: an option with its value (if it
@@ -39,7 +55,7 @@ type word struct {
 	value      string   // the option's value or the positional word
 	hasValue   bool     // the option takes a value
 	inline     bool     // given as -opt=value
-	known      bool     // the option is in remotingOptions
+	known      bool     // remotingOption knows it
 	raw        []string // the words as given, to pass through verbatim
 	positional bool
 }
@@ -48,7 +64,7 @@ type word struct {
 // Unknown "-x=y" stays one unknown option: we cannot tell its arity.
 func splitOption(w string) (name, value string, inline bool) {
 	if i := strings.IndexByte(w, '='); i > 0 {
-		if n, ok := remotingOptions[w[:i]]; ok && n == 1 {
+		if n, ok := remotingOption(w[:i]); ok && n == 1 {
 			return w[:i], w[i+1:], true
 		}
 	}
@@ -65,7 +81,7 @@ func scanWords(args []string) (words []word, missing string) {
 			continue
 		}
 		name, value, inline := splitOption(a)
-		n, known := remotingOptions[name]
+		n, known := remotingOption(name)
 		w := word{name: name, known: known, inline: inline, raw: []string{a}}
 		switch {
 		case inline:

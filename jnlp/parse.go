@@ -6,11 +6,15 @@ import (
 	"strings"
 )
 
-// ownedOptions are the settings Agent keeps in fields; Argv re-emits them.
-var ownedOptions = map[string]bool{
-	"-url": true, "-secret": true, "-name": true, "-workDir": true,
-	"-tunnel": true, "-direct": true, "-instanceIdentity": true,
-	"-protocols": true, "-webSocket": true, "-jnlpUrl": true,
+// owned says whether option name is a setting Agent keeps in a field;
+// Argv re-emits those.
+func owned(name string) bool {
+	switch name {
+	case "-url", "-secret", "-name", "-workDir", "-tunnel", "-direct",
+		"-instanceIdentity", "-protocols", "-webSocket", "-jnlpUrl":
+		return true
+	}
+	return false
 }
 
 // layer is the values one source (arguments or REMOTING_OPTS) gives for the
@@ -123,9 +127,9 @@ func collect(source string, words []word, a *Agent) layer {
 	for _, w := range words {
 		switch {
 		case w.positional:
-		case ownedOptions[w.name] && w.hasValue:
+		case owned(w.name) && w.hasValue:
 			l.vals[w.name] = append(l.vals[w.name], w.value)
-		case ownedOptions[w.name]:
+		case owned(w.name):
 			l.flags[w.name] = true
 		case w.name == "-cert" && w.hasValue:
 			a.Certs = append(a.Certs, w.value)
@@ -142,7 +146,7 @@ func collect(source string, words []word, a *Agent) layer {
 	return l
 }
 
-// unknownOptions lists the names of the options not in remotingOptions.
+// unknownOptions lists the names of the options remotingOption does not know.
 func unknownOptions(words []word) []string {
 	var out []string
 	for _, w := range words {
@@ -158,7 +162,7 @@ func unknownOptions(words []word) []string {
 func passThrough(words []word) []string {
 	var out []string
 	for _, w := range words {
-		if !w.positional && !ownedOptions[w.name] {
+		if !w.positional && !owned(w.name) {
 			out = append(out, w.raw...)
 		}
 	}

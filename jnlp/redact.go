@@ -17,11 +17,11 @@ func Redact(argv []string) []string {
 		w := argv[i]
 		out[i] = redactWord(w)
 		name, value, inline := splitOption(w)
-		if inline && secretOptions[name] {
+		if inline && secretOption(name) {
 			out[i] = name + "=" + redactValue(name, value)
 			continue
 		}
-		if secretOptions[w] && i+1 < len(argv) {
+		if secretOption(w) && i+1 < len(argv) {
 			i++
 			out[i] = redactValue(w, argv[i])
 		}

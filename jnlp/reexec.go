@@ -17,7 +17,7 @@ func secretWord(args []string) (idx int, inline bool, ok bool) {
 			continue
 		}
 		name, _, isInline := splitOption(a)
-		n := remotingOptions[name]
+		n, _ := remotingOption(name)
 		switch {
 		case name == "-secret" && isInline:
 			idx, inline, ok = i, true, true

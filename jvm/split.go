@@ -2,13 +2,18 @@ package jvm
 
 import "strings"
 
-// valueOptions are the java launcher options whose value is the next word.
-var valueOptions = map[string]bool{
-	"-cp": true, "-classpath": true, "--class-path": true,
-	"-p": true, "--module-path": true, "--upgrade-module-path": true,
-	"--add-modules": true, "--limit-modules": true, "--enable-native-access": true,
-	"--add-exports": true, "--add-opens": true, "--add-reads": true, "--patch-module": true,
-	"--source": true, "--illegal-access": true,
+// takesValue says whether java launcher option opt takes the next word as
+// its value.
+func takesValue(opt string) bool {
+	switch opt {
+	case "-cp", "-classpath", "--class-path",
+		"-p", "--module-path", "--upgrade-module-path",
+		"--add-modules", "--limit-modules", "--enable-native-access",
+		"--add-exports", "--add-opens", "--add-reads", "--patch-module",
+		"--source", "--illegal-access":
+		return true
+	}
+	return false
 }
 
 // SplitJavaCommand splits the arguments after `java` where the JVM options
@@ -21,7 +26,7 @@ func SplitJavaCommand(args []string) (opts []string, rest []string) {
 		switch {
 		case a == "-jar" || a == "-m" || a == "--module" || strings.HasPrefix(a, "--module="):
 			return args[:i:i], args[i:]
-		case valueOptions[a]:
+		case takesValue(a):
 			i++ // the value is not the main class
 		case !strings.HasPrefix(a, "-"):
 			// @argfiles are options too: their content cannot be seen

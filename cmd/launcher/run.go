@@ -114,7 +114,7 @@ func needSignals(h host, args []string) (need, supervise bool) {
 			return true, true
 		}
 	}
-	if len(args) > 0 && (args[0] == "exec" || reserved[args[0]]) {
+	if len(args) > 0 && (args[0] == "exec" || jnlp.Reserved(args[0])) {
 		// exec replaces itself; plan, version, help and install run
 		// nothing and end in milliseconds.
 		return false, false

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"os"
+	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 	"github.com/jenkins-launcher/launcher/jnlp"
 )
 
@@ -138,5 +141,26 @@ func TestRunSettings(t *testing.T) {
 				t.Fatalf("stderr %q, want it to contain %q", errOut.String(), tc.stderr)
 			}
 		})
+	}
+}
+
+// Our packages do no work at start-up: every run pays for package init,
+// whatever it then does. GODEBUG=inittrace=1 lists each package whose init
+// does any work; none of ours may be among them.
+func TestNoPackageInit(t *testing.T) {
+	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "init runtime @") {
+		t.Fatalf("no init trace in the output; GODEBUG ignored?\n%s", out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "init main ") || strings.HasPrefix(line, "init github.com/jenkins-launcher/") {
+			t.Errorf("package init does work: %s", line)
+		}
 	}
 }
