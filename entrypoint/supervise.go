@@ -1,6 +1,7 @@
 package entrypoint
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"syscall"
@@ -24,6 +25,9 @@ type Options struct {
 	StopGrace   time.Duration // LAUNCHER_STOP_GRACE; 0 or less means DefaultStopGrace
 	Logger      *slog.Logger  // nil: silent
 	OOM         *OOMWatch     // nil: no OOM diagnosis
+	// Quiet logs the command's start and exit at debug level instead of
+	// info: a plain command's stderr is its own, as under tini.
+	Quiet bool
 }
 
 // Supervise starts cmd as a child in its own process group (the terminal's
@@ -63,11 +67,20 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err, "exit_code", code)
 		return code
 	}
-	logger.Info("command started", "path", cmd.Path, "pid", pid)
-	// The OOM counter's first reading comes after the start, so that
-	// finding the cgroup does not delay the command; no command fills a
-	// memory limit in the moment between.
-	oomBefore, oomOK := opts.OOM.start(logger)
+	lifecycle := slog.LevelInfo
+	if opts.Quiet {
+		lifecycle = slog.LevelDebug
+	}
+	logger.Log(context.Background(), lifecycle, "command started", "path", cmd.Path, "pid", pid)
+	// The OOM counter's first reading comes after the start and beside
+	// the wait, so that finding the cgroup delays neither the command nor
+	// noticing its exit; no command fills a memory limit in the moment
+	// between.
+	oomStart := make(chan oomBaseline, 1)
+	go func() {
+		before, ok := opts.OOM.start(logger)
+		oomStart <- oomBaseline{before, ok}
+	}()
 	// Forwarding needs every signal: catch the rest now, in the
 	// background. Not before the start (a hand-off per signal, 20-45 us
 	// here) nor before waiting: a signal not caught yet gets Go's default
@@ -82,12 +95,20 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger, reaper: startReaper(pid)}
 	status := s.waitMain()
 	code := exitCode(status)
-	logger.Info("command exited", "pid", pid, "exit_code", code)
-	if status.Signaled() && status.Signal() == syscall.SIGKILL && oomOK {
-		opts.OOM.diagnose(oomBefore, logger)
+	logger.Log(context.Background(), lifecycle, "command exited", "pid", pid, "exit_code", code)
+	if status.Signaled() && status.Signal() == syscall.SIGKILL {
+		if b := <-oomStart; b.ok {
+			opts.OOM.diagnose(b.before, logger)
+		}
 	}
 	s.stopGroup(grace(opts.StopGrace))
 	return code
+}
+
+// oomBaseline is the OOM counter's first reading.
+type oomBaseline struct {
+	before uint64
+	ok     bool
 }
 
 func grace(d time.Duration) time.Duration {

@@ -66,24 +66,34 @@ type planner struct {
 
 func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 	p := &Plan{Mode: inv.mode, Supervise: entrypoint.ShouldSupervise(pl.h.pid, pl.cfg.Subreaper)}
-	// The limits (cgroup files, perhaps the ECS task metadata) are read
-	// while the home and the command are planned: a quarter of agent
-	// mode's own start-up, and planJVM is the first to need them. A
-	// supervised command without a JVM needs them only for the OOM
-	// diagnosis, which takes them once the command runs (oomWatch).
-	done, supervise := make(chan cgroup.Limits, 1), p.Supervise
-	if pl.needLimits(inv, supervise) {
-		go func() { done <- pl.limits(ctx, inv, supervise) }()
-	} else {
-		// Nothing to read: a goroutine would only wake another thread.
-		done <- pl.limits(ctx, inv, supervise)
+	supervise := p.Supervise
+	read := func() cgroup.Limits { return pl.limits(ctx, inv, supervise) }
+	switch {
+	case pl.deferLimits(inv, supervise):
+		// A supervised command without a JVM needs the limits only for
+		// the OOM diagnosis, which reads them once the command runs
+		// (oomWatch): read meanwhile, they competed with set-up and the
+		// signal catching for the CPU.
+		p.limits = read
+	case pl.needLimits(inv, supervise):
+		// Read while the home and the command are planned: a quarter of
+		// agent mode's own start-up; planJVM is the first to need them.
+		done := make(chan cgroup.Limits, 1)
+		go func() { done <- read() }()
+		p.limits = func() cgroup.Limits { return <-done }
+	default:
+		p.Limits = read()
 	}
-	p.limitsDone = done
 	p = pl.planRest(ctx, p, inv)
-	if pl.planOnly || !p.Supervise || p.JVM != nil || p.ExitCode != exitOK {
+	if !pl.deferLimits(inv, supervise) || p.ExitCode != exitOK {
 		p.awaitLimits()
 	}
 	return p
+}
+
+// deferLimits says whether the limits can wait until the command runs.
+func (pl planner) deferLimits(inv invocation, supervise bool) bool {
+	return supervise && !pl.planOnly && (inv.mode == "command" || (inv.mode == "exec" && !isJava(inv.args[0])))
 }
 
 func (pl planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {

@@ -10,9 +10,9 @@ import (
 	"github.com/jenkins-launcher/launcher/config"
 )
 
-// A supervised command without a JVM does not wait for the limits: they
-// are read meanwhile and taken, and logged, by the OOM diagnosis once the
-// command runs. Everything else that reads them has them in the plan.
+// A supervised command without a JVM does not wait for the limits: the OOM
+// diagnosis reads, and logs, them once the command runs. Everything else
+// that reads them has them in the plan.
 func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 	// The cgroup fixture, with a writable home: host paths live under root.
 	root := t.TempDir()
@@ -26,7 +26,7 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 		var logs strings.Builder
 		h := host{root: root, env: []string{"PATH=/usr/bin:/bin", "HOME=/home"}, stderr: &logs,
 			pid: pid, uid: os.Getuid(), gid: os.Getgid(), arch: "amd64"}
-		return planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", "info"), planOnly: planOnly}, &logs
+		return planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", "debug"), planOnly: planOnly}, &logs
 	}
 	exec := invocation{mode: "exec", args: []string{"true"}}
 
@@ -35,7 +35,7 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 	if p.ExitCode != exitOK {
 		t.Fatalf("plan failed: %d %s", p.ExitCode, p.Reason)
 	}
-	if p.limitsDone == nil || p.Limits.Cgroup != "" {
+	if p.limits == nil || p.Limits.Cgroup != "" {
 		t.Fatalf("limits were awaited for a supervised command without a JVM: %+v", p.Limits)
 	}
 	pl.logPlan(p)
@@ -57,7 +57,7 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 		"plan":           func() planner { pl, _ := newPlanner(1, true); return pl }(),
 		"not supervised": func() planner { pl, _ := newPlanner(4242, false); return pl }(),
 	} {
-		if p := pl.build(context.Background(), exec); p.limitsDone != nil {
+		if p := pl.build(context.Background(), exec); p.limits != nil {
 			t.Errorf("%s: limits left pending", name)
 		}
 	}

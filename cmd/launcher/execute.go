@@ -134,13 +134,14 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 		StopGrace:   pl.cfg.StopGrace,
 		Logger:      log,
 		OOM:         pl.oomWatch(p),
+		Quiet:       p.Agent == nil,
 	}
 	return entrypoint.Run(entrypoint.Command{Path: p.path, Args: p.argv, Env: env, ExtraFiles: extra}, sigs, opts)
 }
 
 // oomWatch prepares the OOM diagnosis of a supervised command. Supervise
-// reads the counter first once the command has started, so limits still
-// being read (see build) are awaited, and logged, then and not before.
+// reads the counter first once the command has started, so limits still to
+// come (see build) are read, and logged, then and not before.
 func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 	if !p.Supervise {
 		return nil
@@ -150,9 +151,10 @@ func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 		Advice: "raise the container memory limit, or lower LAUNCHER_JVM_MEMORY so builds beside the agent have more room (LAUNCHER_JVM_THREADS/LAUNCHER_JVM_CLASSES if the agent runs more threads or classes than planned)",
 	}
 	w.Read = func() (uint64, error) {
-		if p.limitsDone != nil {
+		if p.limits != nil {
+			// Read for this alone: nothing was planned from them.
 			p.awaitLimits()
-			pl.logLimits(p.Limits)
+			pl.logLimits(slog.LevelDebug, p.Limits)
 		}
 		l := p.Limits
 		if l.OOMKillFile == "" {

@@ -128,8 +128,8 @@ func shellJoin(words []string) string {
 // logPlan writes the decisions of a run, one line each.
 func (pl planner) logPlan(p *Plan) {
 	log := pl.log
-	if p.limitsDone == nil {
-		pl.logLimits(p.Limits)
+	if p.limits == nil {
+		pl.logLimits(slog.LevelInfo, p.Limits)
 	}
 	if j := p.JVM; j != nil {
 		log.Info("jvm", "java", j.Path, "version", j.VersionString, "budget", sizeOrNone(j.BudgetBytes), "heap", sizeOrNone(j.HeapBytes), "heap_source", j.HeapSource, "flags", strings.Join(j.Flags, " "))
@@ -146,12 +146,13 @@ func (pl planner) logPlan(p *Plan) {
 }
 
 // logLimits writes the limits found, when they were read.
-func (pl planner) logLimits(l cgroup.Limits) {
+func (pl planner) logLimits(level slog.Level, l cgroup.Limits) {
 	if l.Cgroup == "not read" {
 		return
 	}
-	pl.log.Info("limits", "cgroup", l.Cgroup, "memory", sizeOrNone(l.MemoryBytes), "memory_source", l.MemorySource, "cpus", formatCPUs(l.CPUs), "cpus_source", l.CPUsSource)
+	ctx := context.Background()
+	pl.log.Log(ctx, level, "limits", "cgroup", l.Cgroup, "memory", sizeOrNone(l.MemoryBytes), "memory_source", l.MemorySource, "cpus", formatCPUs(l.CPUs), "cpus_source", l.CPUsSource)
 	for _, n := range l.Notes {
-		pl.log.Info("limits note", "note", n)
+		pl.log.Log(ctx, level, "limits note", "note", n)
 	}
 }

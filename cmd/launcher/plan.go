@@ -28,14 +28,14 @@ type Plan struct {
 	agent    *jnlp.Agent
 	secretFD bool // argv carries a -secret @/proc/self/fd/N reference
 
-	limitsDone <-chan cgroup.Limits // the limits being read; see awaitLimits
+	limits func() cgroup.Limits // Limits still to come (see build); nil once they are in
 }
 
-// awaitLimits fills in Limits once their reading, started by build, ends.
+// awaitLimits fills in Limits when they are still to come.
 func (p *Plan) awaitLimits() {
-	if p.limitsDone != nil {
-		p.Limits = <-p.limitsDone
-		p.limitsDone = nil
+	if p.limits != nil {
+		p.Limits = p.limits()
+		p.limits = nil
 	}
 }
 
