@@ -23,8 +23,8 @@ type Signals struct {
 	first   chan struct{} // closed once the first signals are caught
 	ready   chan struct{} // closed once the early signals are caught too
 
-	late     []syscall.Signal // caught after ready, by a supervisor only
-	lateOnce sync.Once
+	more     chan struct{} // closed to go on catching (see CatchSignals)
+	moreOnce sync.Once
 }
 
 // CatchSignals starts catching signals; call it first in main so that a
@@ -34,18 +34,26 @@ type Signals struct {
 // caughtSignals for what is caught when). The catching goes on in the
 // background while the launcher plans: the first signal.Notify starts three
 // runtime threads and each signal costs a hand-off to one of them, 0.4-0.6
-// ms in all on the machine we measure on. Supervise waits for the first
+// ms in all on the machine we measure on. A supervisor catches only the
+// first signals until the command starts (or Ready is called): on two CPUs
+// the hand-offs would delay the fork. Supervise waits for the first
 // signals, Ready for the early ones.
 func CatchSignals(supervise bool) *Signals {
 	s := newSignals()
-	s.first, s.ready = make(chan struct{}), make(chan struct{})
+	s.first, s.ready, s.more = make(chan struct{}), make(chan struct{}), make(chan struct{})
 	first, early, late := caughtSignals(supervise)
-	s.late = late
 	go func() {
 		s.notify(first)
 		close(s.first)
+		if supervise {
+			<-s.more
+		}
 		s.notify(early)
 		close(s.ready)
+		// A launcher that meant to replace itself catches the late ones
+		// only if it has to supervise after all.
+		<-s.more
+		s.notify(late)
 	}()
 	go s.dispatch()
 	return s
@@ -57,21 +65,19 @@ func (s *Signals) notify(sigs []syscall.Signal) {
 	}
 }
 
-// catchLate catches the signals only a supervisor needs, once, in the
-// background. Supervise calls it once the command has started, so that the
-// hand-offs do not compete with planning and the start for the CPU.
-func (s *Signals) catchLate() {
-	s.lateOnce.Do(func() {
-		if len(s.late) > 0 {
-			go s.notify(s.late)
-		}
-	})
+// catchRest lets the catching go on to the early and late signals; Supervise
+// calls it once the command has started.
+func (s *Signals) catchRest() {
+	s.moreOnce.Do(func() { close(s.more) })
 }
 
 // Ready waits until every signal that set-up relies on is caught. Call it
 // before creating anything that a signal should clean up, or waiting for
 // long. Until then Go's default applies (see caughtSignals).
-func (s *Signals) Ready() { <-s.ready }
+func (s *Signals) Ready() {
+	s.catchRest()
+	<-s.ready
+}
 
 // awaitFirst waits for the signals a supervisor needs before the start.
 func (s *Signals) awaitFirst() { <-s.first }
@@ -90,6 +96,7 @@ func newSignals() *Signals {
 		stopped: make(chan struct{}),
 		first:   closedChan(),
 		ready:   closedChan(),
+		more:    make(chan struct{}),
 	}
 }
 

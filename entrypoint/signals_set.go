@@ -13,8 +13,7 @@ const sigRTMax = 64
 const sigRTMin = 34
 
 // caughtSignals lists the signals CatchSignals catches, in three parts:
-// first, early (both in the background while the launcher plans) and late
-// (a supervisor's, once the command runs). Each signal.Notify costs a
+// first, early and late, all in the background. Each signal.Notify costs a
 // hand-off to the runtime's signal thread (20-45 us here, far more on a
 // loaded host). Until a signal is caught Go's default applies: SIGHUP,
 // SIGINT and SIGTERM kill the launcher (a PID 1 exits 2 instead: the kernel
@@ -26,9 +25,10 @@ const sigRTMin = 34
 // not SIGCHLD, since its reaper blocks in wait4 instead, nor SIGURG, which
 // the Go runtime sends itself for goroutine preemption and which would
 // otherwise flood the channel. First come what engines and terminals send,
-// SIGTERM and SIGINT, which Supervise waits for before the start; then the
-// other urgent ones; everything else once the command has started. Notify
-// silently skips the numbers Go keeps (SIGPROF, 32, 33).
+// SIGTERM and SIGINT, which Supervise waits for before the start; once the
+// command has started (or set-up calls Ready), the other urgent ones, then
+// everything else. Notify silently skips the numbers Go keeps (SIGPROF, 32,
+// 33).
 //
 // A launcher that will replace itself forwards nothing: it catches early
 // the signals that must end it through its clean-up with 128+n, and waits
@@ -57,7 +57,7 @@ func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
 	return first, early, late
 }
 
-// urgent says whether a supervisor catches sig before Ready: the Go runtime
+// urgent says whether a supervisor catches sig early, before the rest: the Go runtime
 // kills the process on SIGHUP, SIGINT and SIGTERM, dumps goroutines and
 // exits 2 on SIGQUIT and SIGABRT, and dies on SIGPIPE from its own broken
 // stderr; SIGUSR1 and SIGUSR2 are the usual requests to a running program;

@@ -85,7 +85,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	// background. Not before the start (a hand-off per signal, 20-45 us
 	// here) nor before waiting: a signal not caught yet gets Go's default
 	// whether or not we wait.
-	sigs.catchLate()
+	sigs.catchRest()
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
 	// pages back so the idle supervisor stays small. A little later and
 	// in the background: a command that exits at once is not worth a GC.
