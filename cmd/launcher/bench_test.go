@@ -12,17 +12,19 @@ import (
 	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
-// buildBinaries builds the launcher and the floor program as `make build`
-// builds the product, once per benchmark run.
-func buildBinaries(b *testing.B) (launcher, floor string) {
+// buildBinaries builds the launcher, the floor program, and the launcher
+// again with benchExecFirst set, as `make build` builds the product, once
+// per benchmark run.
+func buildBinaries(b *testing.B) (launcher, floor, execFirst string) {
 	b.Helper()
 	bins := testutil.BuildStatic(b, b.TempDir(), ".", "./internal/floor")
-	return bins[0], bins[1]
+	first := testutil.BuildStaticLinked(b, b.TempDir(), "-X main.benchExecFirst=1", ".")
+	return bins[0], bins[1], first[0]
 }
 
 // timeRuns runs each command n times, interleaved so that machine noise
-// hits all of them alike, and returns the median wall time of each.
-func timeRuns(b *testing.B, n int, cmds map[string]*exec.Cmd) map[string]time.Duration {
+// hits all of them alike, and returns every wall time, in run order.
+func timeRuns(b *testing.B, n int, cmds map[string]*exec.Cmd) map[string][]time.Duration {
 	b.Helper()
 	samples := map[string][]time.Duration{}
 	names := make([]string, 0, len(cmds))
@@ -42,13 +44,27 @@ func timeRuns(b *testing.B, n int, cmds map[string]*exec.Cmd) map[string]time.Du
 			samples[name] = append(samples[name], time.Since(start))
 		}
 	}
-	med := map[string]time.Duration{}
-	for name, s := range samples {
-		slices.Sort(s)
-		med[name] = s[len(s)/2]
-	}
-	return med
+	return samples
 }
+
+func median(s []time.Duration) time.Duration {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// pairedMedian is the median of the run-by-run differences a[i]-b[i]:
+// runs i of a and b were neighbours, so the machine's drifting load
+// cancels out better than in a difference of two medians.
+func pairedMedian(a, b []time.Duration) time.Duration {
+	d := make([]time.Duration, len(a))
+	for i := range a {
+		d[i] = a[i] - b[i]
+	}
+	return median(d)
+}
+
+func us(d time.Duration) float64 { return float64(d.Microseconds()) }
 
 func unsharePID1(args ...string) []string {
 	return append([]string{"unshare", "--pid", "--fork", "--mount-proc"}, args...)
@@ -56,9 +72,13 @@ func unsharePID1(args ...string) []string {
 
 // BenchmarkStartOverhead compares `launcher exec -- /bin/true` with the
 // floor program (same packages linked, only exec), as PID 1 and not. The
-// reported *-over-floor-us metrics are the launcher's own work.
+// *-over-floor-us metrics are the issue's measure. The floor's linker drops
+// the code that only the launcher's main reaches, so part of that is the
+// cost of a bigger binary's initialisation, not of the launcher's work:
+// size-over-floor-us is the launcher binary replacing itself before any
+// work (benchExecFirst), and *-own-us the launcher against that.
 func BenchmarkStartOverhead(b *testing.B) {
-	launcher, floor := buildBinaries(b)
+	launcher, floor, first := buildBinaries(b)
 	env := os.Environ()
 	mk := func(argv ...string) *exec.Cmd {
 		c := exec.Command(argv[0], argv[1:]...)
@@ -66,27 +86,37 @@ func BenchmarkStartOverhead(b *testing.B) {
 		return c
 	}
 	cmds := map[string]*exec.Cmd{
-		"true":     mk("/bin/true"),
-		"floor":    mk(floor, "/bin/true"),
+		"true":  mk("/bin/true"),
+		"floor": mk(floor, "/bin/true"),
+		// Two words: should the -X not take, the launcher would take
+		// them for agent arguments and fail, not measure the wrong thing.
+		"first":    mk(first, "/bin/true", "x"),
 		"launcher": mk(launcher, "exec", "--", "/bin/true"),
 	}
 	pid1 := os.Geteuid() == 0
 	if pid1 {
 		cmds["pid1-floor"] = mk(unsharePID1(floor, "/bin/true")...)
+		cmds["pid1-first"] = mk(unsharePID1(first, "/bin/true", "x")...)
 		cmds["pid1-launcher"] = mk(unsharePID1(launcher, "exec", "--", "/bin/true")...)
 	}
-	n := 300
+	n := 500
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		med := timeRuns(b, n, cmds)
-		us := func(d time.Duration) float64 { return float64(d.Microseconds()) }
-		b.ReportMetric(us(med["true"]), "true-us")
-		b.ReportMetric(us(med["floor"]-med["true"]), "floor-over-true-us")
-		b.ReportMetric(us(med["launcher"]-med["floor"]), "exec-over-floor-us")
+		t := timeRuns(b, n, cmds)
+		b.ReportMetric(us(median(t["true"])), "true-us")
+		b.ReportMetric(us(pairedMedian(t["floor"], t["true"])), "floor-over-true-us")
+		b.ReportMetric(us(pairedMedian(t["first"], t["floor"])), "size-over-floor-us")
+		b.ReportMetric(us(pairedMedian(t["launcher"], t["floor"])), "exec-over-floor-us")
+		b.ReportMetric(us(pairedMedian(t["launcher"], t["first"])), "exec-own-us")
 		if pid1 {
-			b.ReportMetric(us(med["pid1-launcher"]-med["pid1-floor"]), "pid1-over-floor-us")
+			b.ReportMetric(us(pairedMedian(t["pid1-launcher"], t["pid1-floor"])), "pid1-over-floor-us")
+			b.ReportMetric(us(pairedMedian(t["pid1-launcher"], t["pid1-first"])), "pid1-own-us")
 		}
-		b.Logf("medians of %d interleaved runs: %v", n, fmt.Sprint(med))
+		meds := map[string]time.Duration{}
+		for name, s := range t {
+			meds[name] = median(s)
+		}
+		b.Logf("medians of %d interleaved runs: %v", n, fmt.Sprint(meds))
 	}
 }
 
@@ -126,7 +156,7 @@ func BenchmarkAgentStart(b *testing.B) {
 	if err != nil {
 		b.Skip("tini not installed (apt-get install tini)")
 	}
-	launcher, _ := buildBinaries(b)
+	launcher, _, _ := buildBinaries(b)
 	jdk := fakeJDK(b)
 	work := b.TempDir()
 	jar := filepath.Join(work, "agent.jar")
@@ -157,12 +187,14 @@ func BenchmarkAgentStart(b *testing.B) {
 		"launcher-supervised": mk([]string{"LAUNCHER_SUBREAPER=true"}, launcher),
 		"launcher-exec":       mk(nil, launcher),
 	}
-	n := 200
+	n := 300
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		med := timeRuns(b, n, cmds)
-		for name, d := range med {
-			b.ReportMetric(float64(d.Microseconds()), name+"-us")
+		t := timeRuns(b, n, cmds)
+		for name, s := range t {
+			b.ReportMetric(us(median(s)), name+"-us")
 		}
+		b.ReportMetric(us(pairedMedian(t["launcher-exec"], t["tini+script"])), "exec-over-tini-script-us")
+		b.ReportMetric(us(pairedMedian(t["launcher-supervised"], t["tini+script"])), "supervised-over-tini-script-us")
 	}
 }

@@ -20,7 +20,16 @@ import (
 // version is stamped at build time with -ldflags -X main.version=...
 var version = "dev"
 
+// benchExecFirst is set only in the start-up benchmark's build (-ldflags
+// -X main.benchExecFirst=1): the binary then replaces itself with its
+// arguments before any work, which tells the cost of this binary's size
+// and initialisation from the cost of the launcher's work.
+var benchExecFirst string
+
 func main() {
+	if benchExecFirst != "" {
+		benchExec()
+	}
 	reserveSecretFD()
 	os.Exit(run(newHost(), os.Args[1:]))
 }
@@ -34,4 +43,10 @@ func reserveSecretFD() {
 	if err == nil && fd != secretFD {
 		unix.Close(fd)
 	}
+}
+
+func benchExec() {
+	err := unix.Exec(os.Args[1], os.Args[1:], os.Environ())
+	os.Stderr.WriteString("launcher: " + err.Error() + "\n")
+	os.Exit(exitNotFound)
 }

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -14,6 +15,13 @@ import (
 // its package directory; the paths are returned in order.
 func BuildStatic(tb testing.TB, dir string, pkgs ...string) []string {
 	tb.Helper()
+	return BuildStaticLinked(tb, dir, "", pkgs...)
+}
+
+// BuildStaticLinked is BuildStatic with more linker flags, such as
+// "-X main.name=value".
+func BuildStaticLinked(tb testing.TB, dir, ldflags string, pkgs ...string) []string {
+	tb.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		// Root tests run under setpriv or sudo with a short PATH. A test
@@ -21,7 +29,7 @@ func BuildStatic(tb testing.TB, dir string, pkgs ...string) []string {
 		//lint:ignore SA1019 see above
 		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
-	args := []string{"build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags", "-s -w", "-o", dir + string(filepath.Separator)}
+	args := []string{"build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags", strings.TrimSpace("-s -w " + ldflags), "-o", dir + string(filepath.Separator)}
 	cmd := exec.Command(goBin, append(args, pkgs...)...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
