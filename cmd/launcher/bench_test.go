@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +24,8 @@ func buildBinaries(b *testing.B) (launcher, floor, execFirst string) {
 }
 
 // timeRuns runs each command n times, interleaved so that machine noise
-// hits all of them alike, and returns every wall time, in run order.
+// hits all of them alike, in a new random order each round (what ran just
+// before a run affects it), and returns every wall time, round by round.
 func timeRuns(b *testing.B, n int, cmds map[string]*exec.Cmd) map[string][]time.Duration {
 	b.Helper()
 	samples := map[string][]time.Duration{}
@@ -32,7 +34,9 @@ func timeRuns(b *testing.B, n int, cmds map[string]*exec.Cmd) map[string][]time.
 		names = append(names, k)
 	}
 	slices.Sort(names)
+	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < n; i++ {
+		rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
 		for _, name := range names {
 			proto := cmds[name]
 			c := exec.Command(proto.Path, proto.Args[1:]...)
