@@ -49,8 +49,10 @@ lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# -p 1: the start-up benchmarks time processes; another package's benchmark
+# running beside them would be measured too.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 $(PKGS)
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -count=1 $(PKGS)
 
 bench-memory: build
 	bash jvm/bench/memory.sh
