@@ -23,6 +23,12 @@ const containersConf = "/etc/launcher-tests/containers.conf"
 
 func podmanCmd(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "podman", args...)
+	// conmon creates an empty file "oom" in its working directory when a
+	// container is OOM-killed (containers/conmon#504, fixed in conmon
+	// 2.1.13; Debian 12 has 2.1.6): keep it out of the source tree.
+	if artefacts != nil {
+		cmd.Dir = artefacts.tmp
+	}
 	cmd.Env = os.Environ()
 	if os.Getenv("CONTAINERS_CONF") == "" {
 		cmd.Env = append(cmd.Env, "CONTAINERS_CONF="+containersConf)
