@@ -8,10 +8,6 @@ import (
 // sigRTMax is the highest signal number Linux delivers.
 const sigRTMax = 64
 
-// sigRTMin is the first real-time signal a program may use (glibc keeps 32
-// and 33 for itself).
-const sigRTMin = 34
-
 // caughtSignals lists the signals CatchSignals catches, in three parts:
 // first, early and late, all in the background. Each signal.Notify costs a
 // hand-off to the runtime's signal thread (20-45 us here, far more on a
