@@ -62,6 +62,8 @@ type planner struct {
 	cfg      config.Config
 	log      *slog.Logger
 	planOnly bool // `launcher plan`: report, do not prepare
+
+	detect func() (cgroup.Limits, []error) // cgroup limits read early (detectEarly); nil: read them here
 }
 
 func (pl planner) build(ctx context.Context, inv invocation) *Plan {
@@ -76,7 +78,8 @@ func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 		// signal catching for the CPU.
 		p.limits = read
 	case pl.needLimits(inv, supervise):
-		// Read while the home and the command are planned: a quarter of
+		// Read while the home and the command are planned (the cgroup
+		// part usually from the start, see detectEarly): a quarter of
 		// agent mode's own start-up; planJVM is the first to need them.
 		done := make(chan cgroup.Limits, 1)
 		go func() { done <- read() }()

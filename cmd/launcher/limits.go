@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"strconv"
+	"sync"
 
 	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/ecs"
@@ -17,7 +18,13 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 	if !pl.needLimits(inv, supervise) {
 		return cgroup.Limits{Cgroup: "not read"}
 	}
-	lim, warns := cgroup.Detect(pl.h.root)
+	var lim cgroup.Limits
+	var warns []error
+	if pl.detect != nil {
+		lim, warns = pl.detect()
+	} else {
+		lim, warns = cgroup.Detect(pl.h.root)
+	}
 	for _, w := range warns {
 		pl.log.Warn("cgroup limits: unreadable file, treating the value as unknown", "error", w)
 	}
@@ -63,4 +70,28 @@ func formatCPUs(c *float64) string {
 		return "none"
 	}
 	return strconv.FormatFloat(*c, 'f', -1, 64)
+}
+
+// detectEarly starts reading the cgroup limits at once, beside the settings
+// and the rest of planning, when the run will size a JVM: the reads are the
+// longest part of agent mode's set-up, and planJVM would otherwise wait for
+// them. It returns nil when the run may not need them (limits then decides).
+func detectEarly(h host, args []string) func() (cgroup.Limits, []error) {
+	inv, err := parseInvocation(args)
+	if err != nil || !(inv.mode == "agent" || inv.mode == "exec" && isJava(inv.args[0])) {
+		return nil
+	}
+	type result struct {
+		lim   cgroup.Limits
+		warns []error
+	}
+	done := make(chan result, 1)
+	go func() {
+		lim, warns := cgroup.Detect(h.root)
+		done <- result{lim, warns}
+	}()
+	return sync.OnceValues(func() (cgroup.Limits, []error) {
+		r := <-done
+		return r.lim, r.warns
+	})
 }

@@ -31,6 +31,7 @@ func run(h host, args []string) int {
 	if need, supervise := needSignals(h, args); need {
 		sigs = entrypoint.CatchSignals(supervise)
 	}
+	detect := detectEarly(h, args)
 
 	cfg, err := config.LoadFrom(h.lookup)
 	if err != nil {
@@ -82,7 +83,7 @@ func run(h host, args []string) int {
 	if sigs != nil {
 		ctx = sigs.Context(ctx)
 	}
-	pl := planner{h: h, cfg: cfg, log: log}
+	pl := planner{h: h, cfg: cfg, log: log, detect: detect}
 	p := pl.build(ctx, inv)
 	if ctx.Err() != nil {
 		return signalExit(ctx)
