@@ -127,7 +127,9 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 	if p.Agent != nil {
 		startLevel = slog.LevelInfo
 	}
-	log.Log(ctx, startLevel, "starting", "supervise", p.Supervise, "command", fmt.Sprintf("%q", p.Command))
+	if log.Enabled(ctx, startLevel) {
+		log.Log(ctx, startLevel, "starting", "supervise", p.Supervise, "command", fmt.Sprintf("%q", p.Command))
+	}
 	opts := entrypoint.Options{
 		Subreaper:   pl.cfg.Subreaper,
 		SignalGroup: pl.cfg.SignalGroup,
