@@ -20,44 +20,61 @@ type Signals struct {
 
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
-	first   chan struct{} // closed once the first signals are caught
 	ready   chan struct{} // closed once the early signals are caught too
+	all     chan struct{} // closed once the late signals are caught too
+
+	supervise bool // made for a supervisor (CatchSignals)
 
 	more     chan struct{} // closed to go on catching (see CatchSignals)
 	moreOnce sync.Once
+
+	begin     func() // starts the catching and the dispatcher
+	beginOnce sync.Once
 }
 
-// CatchSignals starts catching signals; call it first in main so that a
+// CatchSignals prepares catching signals; call it first in main so that a
 // signal during set-up ends the launcher with 128+n instead of being ignored
 // (PID 1) or making the Go runtime exit 2. supervise says whether the
 // launcher will stay as the command's parent and forward every signal (see
-// caughtSignals for what is caught when). The catching goes on in the
-// background while the launcher plans: the first signal.Notify starts three
-// runtime threads and each signal costs a hand-off to one of them, 0.4-0.6
-// ms in all on the machine we measure on. A supervisor catches only the
-// first signals until the command starts (or Ready is called): on two CPUs
-// the hand-offs would delay the fork. Supervise waits for the first
-// signals, Ready for the early ones.
+// caughtSignals for what is caught when). The first signal.Notify starts
+// three runtime threads and each signal costs a hand-off to one of them,
+// 0.4-0.6 ms in all on the machine we measure on, so:
+//
+//   - a supervisor starts catching at once, in the background while it
+//     plans; the real-time signals follow once the command has started (or
+//     Ready is called).
+//   - a launcher that will replace itself starts catching only when Ready is
+//     first called: before it creates something a signal must clean up, or
+//     waits for something that may take long. Until then Go's defaults end
+//     it with 128+n on SIGTERM, SIGINT and SIGHUP, with nothing to clean up,
+//     and a quick start to exec pays nothing.
 func CatchSignals(supervise bool) *Signals {
 	s := newSignals()
-	s.first, s.ready, s.more = make(chan struct{}), make(chan struct{}), make(chan struct{})
+	s.supervise = supervise
+	s.ready, s.all = make(chan struct{}), make(chan struct{})
 	first, early, late := caughtSignals(supervise)
-	go func() {
-		s.notify(first)
-		close(s.first)
-		if supervise {
+	s.begin = func() {
+		go func() {
+			s.notify(first)
+			s.notify(early)
+			close(s.ready)
+			// A supervisor's once the command runs; a launcher that
+			// meant to replace itself only if it has to supervise
+			// after all.
 			<-s.more
-		}
-		s.notify(early)
-		close(s.ready)
-		// A launcher that meant to replace itself catches the late ones
-		// only if it has to supervise after all.
-		<-s.more
-		s.notify(late)
-	}()
-	go s.dispatch()
+			s.notify(late)
+			close(s.all)
+		}()
+		go s.dispatch()
+	}
+	if supervise {
+		s.start()
+	}
 	return s
 }
+
+// start starts the catching, once.
+func (s *Signals) start() { s.beginOnce.Do(s.begin) }
 
 func (s *Signals) notify(sigs []syscall.Signal) {
 	if len(sigs) > 0 {
@@ -75,18 +92,29 @@ func (s *Signals) catchRest() {
 // before creating anything that a signal should clean up, or waiting for
 // long. Until then Go's default applies (see caughtSignals).
 func (s *Signals) Ready() {
+	s.start()
 	s.catchRest()
 	<-s.ready
 }
 
-// awaitFirst waits for the signals a supervisor needs before the start.
-func (s *Signals) awaitFirst() { <-s.first }
+// awaitForwarded waits until the signals a supervisor must forward from
+// the command's first instant are caught: the standard ones. One made for a
+// launcher that meant to replace itself catches the rest now, all of it.
+func (s *Signals) awaitForwarded() {
+	s.start()
+	if s.supervise {
+		<-s.ready
+		return
+	}
+	s.catchRest()
+	<-s.all
+}
 
 // newSignals makes a Signals not yet connected to the runtime, for tests
-// that feed its channels themselves.
+// that feed its channels themselves; start runs only its dispatcher.
 func newSignals() *Signals {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	return &Signals{
+	s := &Signals{
 		// Deep enough that a burst of distinct signals during set-up is
 		// not dropped: the runtime never blocks on a full channel.
 		other:   make(chan os.Signal, 64),
@@ -94,10 +122,12 @@ func newSignals() *Signals {
 		cancel:  cancel,
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
-		first:   closedChan(),
 		ready:   closedChan(),
+		all:     closedChan(),
 		more:    make(chan struct{}),
 	}
+	s.begin = func() { go s.dispatch() }
+	return s
 }
 
 func closedChan() chan struct{} {
@@ -125,6 +155,8 @@ func (s *Signals) dispatch() {
 // takeOver ends set-up dispatching so the caller reads the channels itself,
 // and returns the terminating signal already received, if any.
 func (s *Signals) takeOver() *SignalError {
+	// Never started: no dispatcher to stop, and nothing was caught.
+	s.beginOnce.Do(func() { close(s.stopped) })
 	select {
 	case <-s.stop:
 	default:

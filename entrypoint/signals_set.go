@@ -21,15 +21,17 @@ const sigRTMax = 64
 // not SIGCHLD, since its reaper blocks in wait4 instead, nor SIGURG, which
 // the Go runtime sends itself for goroutine preemption and which would
 // otherwise flood the channel. First come what engines and terminals send,
-// SIGTERM and SIGINT, which Supervise waits for before the start; once the
-// command has started (or set-up calls Ready), the other urgent ones, then
-// everything else. Notify silently skips the numbers Go keeps (SIGPROF, 32,
-// 33).
+// SIGTERM and SIGINT; then the other standard signals, urgent ones first;
+// Supervise waits for all of those before the fork, so that every standard
+// signal sent once the command runs reaches it (SIGWINCH from `docker run
+// -it`, SIGQUIT for a JVM thread dump). The real-time ones, which nobody
+// sends at start, follow once the command has started. Notify silently
+// skips the numbers Go keeps (SIGPROF, 32, 33).
 //
 // A launcher that will replace itself forwards nothing: it catches early
-// the signals that must end it through its clean-up with 128+n, and waits
-// for them (Ready) before it creates anything or waits for the controller.
-// Its late list is for Supervise, should it have to supervise after all.
+// the signals that must end it through its clean-up with 128+n, and only
+// from its first Ready on (see CatchSignals). Its late list is for
+// Supervise, should it have to supervise after all.
 func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
 	if supervise {
 		first = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT}
@@ -38,22 +40,29 @@ func caughtSignals(supervise bool) (first, early, late []syscall.Signal) {
 		// SIGUSR1 and SIGUSR2, which Go would ignore, as requests to stop.
 		early = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT, syscall.SIGPIPE, syscall.SIGUSR1, syscall.SIGUSR2}
 	}
+	skip := func(n syscall.Signal) bool {
+		return slices.Contains(first, n) || slices.Contains(early, n) ||
+			n == syscall.SIGKILL || n == syscall.SIGSTOP || n == syscall.SIGURG || n == syscall.SIGCHLD
+	}
+	var standard []syscall.Signal
 	for n := syscall.Signal(1); n <= sigRTMax; n++ {
 		switch {
-		case slices.Contains(first, n), slices.Contains(early, n),
-			n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG, n == syscall.SIGCHLD:
+		case skip(n):
 		case supervise && urgent(n):
 			early = append(early, n)
+		case supervise && n < 32:
+			standard = append(standard, n)
 		default:
 			// A launcher that meant to replace itself and has to
 			// supervise after all catches these then (Supervise).
 			late = append(late, n)
 		}
 	}
-	return first, early, late
+	return first, append(early, standard...), late
 }
 
-// urgent says whether a supervisor catches sig early, before the rest: the Go runtime
+// urgent says whether a supervisor catches sig before the other standard
+// signals: the Go runtime
 // kills the process on SIGHUP, SIGINT and SIGTERM, dumps goroutines and
 // exits 2 on SIGQUIT and SIGABRT, and dies on SIGPIPE from its own broken
 // stderr; SIGUSR1 and SIGUSR2 are the usual requests to a running program;

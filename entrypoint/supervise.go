@@ -43,10 +43,9 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals(true)
 	}
-	// SIGTERM and SIGINT must be caught before the command can get them.
-	// The other signals need not be settled: the command starts with
-	// default dispositions whatever the launcher caught.
-	sigs.awaitFirst()
+	// Every standard signal sent once the command runs must reach it, so
+	// they are caught before the fork (the real-time ones right after).
+	sigs.awaitForwarded()
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
 		return se.ExitCode()
@@ -81,10 +80,9 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		before, ok := opts.OOM.start(logger)
 		oomStart <- oomBaseline{before, ok}
 	}()
-	// Forwarding needs every signal: catch the rest now, in the
-	// background. Not before the start (a hand-off per signal, 20-45 us
-	// here) nor before waiting: a signal not caught yet gets Go's default
-	// whether or not we wait.
+	// The real-time signals, in the background: not before the start (a
+	// hand-off per signal, 20-45 us here) nor before waiting, since a
+	// signal not caught yet gets Go's default whether or not we wait.
 	sigs.catchRest()
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
 	// pages back so the idle supervisor stays small. A little later and

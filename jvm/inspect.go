@@ -28,6 +28,13 @@ const versionTimeout = 10 * time.Second
 // `java -version`, bounded by ctx, since starting a JVM costs tens to
 // hundreds of milliseconds.
 func Inspect(ctx context.Context, javaPath string) (Java, error) {
+	return InspectBefore(ctx, javaPath, nil)
+}
+
+// InspectBefore is Inspect calling beforeRun, when not nil, right before it
+// starts `java -version` (the release file could not say), the one part that
+// can take long: a caller may want its signals caught by then.
+func InspectBefore(ctx context.Context, javaPath string, beforeRun func()) (Java, error) {
 	j := Java{Path: javaPath}
 	if filepath.Base(javaPath) == javaPath {
 		p, err := exec.LookPath(javaPath)
@@ -53,6 +60,9 @@ func Inspect(ctx context.Context, javaPath string) (Java, error) {
 		}
 		// A broken release file is no reason to give up: the binary
 		// itself can still say what it is.
+	}
+	if beforeRun != nil {
+		beforeRun()
 	}
 	v, err := runVersion(ctx, j.Path)
 	if err != nil {

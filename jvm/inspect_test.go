@@ -31,7 +31,12 @@ func TestInspect(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			j, err := Inspect(ctx, filepath.Join(root, c.java))
+			ran := false
+			j, err := InspectBefore(ctx, filepath.Join(root, c.java), func() { ran = true })
+			// The hook runs exactly when java -version does.
+			if wantRun := c.source == "java -version" || c.err != ""; ran != wantRun {
+				t.Errorf("beforeRun called %v, want %v", ran, wantRun)
+			}
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("Inspect = %+v, %v; want an error containing %q", j, err, c.err)

@@ -64,6 +64,18 @@ type planner struct {
 	planOnly bool // `launcher plan`: report, do not prepare
 
 	detect func() (cgroup.Limits, []error) // cgroup limits read early (detectEarly); nil: read them here
+
+	// signals waits until the signals set-up relies on are caught (see
+	// entrypoint.Signals.Ready); planning calls it before what may take
+	// long. nil: nothing to wait for.
+	signals func()
+}
+
+// awaitSignals is pl.signals, when there is one.
+func (pl planner) awaitSignals() {
+	if pl.signals != nil {
+		pl.signals()
+	}
 }
 
 func (pl planner) build(ctx context.Context, inv invocation) *Plan {
@@ -157,7 +169,7 @@ func (pl planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFl
 // JDK_JAVA_OPTIONS are added here because every JVM reads them.
 // ctx ends a `java -version` that a signal makes pointless.
 func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
-	java, err := jvm.Inspect(ctx, javaPath)
+	java, err := jvm.InspectBefore(ctx, javaPath, pl.awaitSignals)
 	p.awaitLimits()
 	if err != nil {
 		// An unknown version only costs version-specific flags; the JVM

@@ -33,15 +33,11 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 		return signalExit(ctx), true
 	}
 
-	// Signals are still being caught in the background while planning
-	// and, when nothing is created, up to the exec: a signal before then
-	// ends the launcher by its default action with the same 128+n. Before
-	// the launcher creates something a signal must clean up, wait.
-	ready := func() {
-		if sigs != nil {
-			sigs.Ready()
-		}
-	}
+	// A launcher that replaces itself catches signals only from the first
+	// Ready on: before it creates something a signal must clean up, or
+	// waits for long. Until then a signal ends it by its default action
+	// with the same 128+n, and there is nothing to clean up.
+	ready := pl.awaitSignals
 	in := pl.identityInput()
 	in.BeforeChange = ready
 	homeEnv, cleanup, err := entrypoint.ApplyHome(in, p.Home)

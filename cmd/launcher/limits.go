@@ -30,6 +30,8 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 	}
 	if lim.MemoryBytes == nil || lim.CPUs == nil {
 		if uri := ecs.URI(pl.h.getenv); uri != "" {
+			// The fetch may take up to its 2 s limit.
+			pl.awaitSignals()
 			tl, err := ecs.Fetch(ctx, nil, uri, pl.log)
 			if err != nil {
 				pl.log.Warn("ECS task metadata: limits not available", "error", err)

@@ -84,6 +84,9 @@ func run(h host, args []string) int {
 		ctx = sigs.Context(ctx)
 	}
 	pl := planner{h: h, cfg: cfg, log: log, detect: detect}
+	if sigs != nil {
+		pl.signals = sigs.Ready
+	}
 	p := pl.build(ctx, inv)
 	if ctx.Err() != nil {
 		return signalExit(ctx)
