@@ -82,8 +82,8 @@ func (s *Signals) notify(sigs []syscall.Signal) {
 	}
 }
 
-// catchRest lets the catching go on to the early and late signals; Supervise
-// calls it once the command has started.
+// catchRest lets the catching go on to the late signals; Supervise calls it
+// once the command has started.
 func (s *Signals) catchRest() {
 	s.moreOnce.Do(func() { close(s.more) })
 }
@@ -93,7 +93,10 @@ func (s *Signals) catchRest() {
 // long. Until then Go's default applies (see caughtSignals).
 func (s *Signals) Ready() {
 	s.start()
-	s.catchRest()
+	if s.supervise {
+		// A long wait ahead: a real-time signal then ends it too.
+		s.catchRest()
+	}
 	<-s.ready
 }
 
