@@ -35,6 +35,12 @@ type invocation struct {
 	args []string // agent arguments, or the command and its arguments
 }
 
+// sizesJVM says whether the run plans a JVM's memory: the agent, or exec of
+// java.
+func (inv invocation) sizesJVM() bool {
+	return inv.mode == "agent" || inv.mode == "exec" && isJava(inv.args[0])
+}
+
 func parseInvocation(args []string) (invocation, error) {
 	if len(args) > 0 && args[0] == "exec" {
 		rest := args[1:]
@@ -81,24 +87,12 @@ func (pl planner) awaitSignals() {
 func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 	p := &Plan{Mode: inv.mode, Supervise: entrypoint.ShouldSupervise(pl.h.pid, pl.cfg.Subreaper)}
 	supervise := p.Supervise
-	read := func() cgroup.Limits { return pl.limits(ctx, inv, supervise) }
-	switch {
-	case pl.deferLimits(inv, supervise):
-		// A supervised command without a JVM needs the limits only for
-		// the OOM diagnosis, which reads them once the command runs
-		// (oomWatch): read meanwhile, they competed with set-up and the
-		// signal catching for the CPU.
-		p.limits = read
-	case pl.needLimits(inv, supervise):
-		// Read while the home and the command are planned (the cgroup
-		// part usually from the start, see detectEarly): a quarter of
-		// agent mode's own start-up; planJVM is the first to need them.
-		done := make(chan cgroup.Limits, 1)
-		go func() { done <- read() }()
-		p.limits = func() cgroup.Limits { return <-done }
-	default:
-		p.Limits = read()
-	}
+	// Taken when first needed: by planJVM, which a run that sizes a JVM
+	// reaches with the cgroup files already read (detectEarly); at the end
+	// of planning otherwise; and for a supervised command without a JVM
+	// only by the OOM diagnosis once the command runs (oomWatch), so that
+	// they do not compete with set-up for the CPU.
+	p.limits = func() cgroup.Limits { return pl.limits(ctx, inv, supervise) }
 	p = pl.planRest(ctx, p, inv)
 	if !pl.deferLimits(inv, supervise) || p.ExitCode != exitOK {
 		p.awaitLimits()
@@ -108,7 +102,7 @@ func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 
 // deferLimits says whether the limits can wait until the command runs.
 func (pl planner) deferLimits(inv invocation, supervise bool) bool {
-	return supervise && !pl.planOnly && (inv.mode == "command" || (inv.mode == "exec" && !isJava(inv.args[0])))
+	return supervise && !pl.planOnly && !inv.sizesJVM()
 }
 
 func (pl planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {

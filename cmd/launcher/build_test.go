@@ -83,7 +83,8 @@ func TestDetectEarly(t *testing.T) {
 		{[]string{"plan"}, false},
 		{[]string{"exec"}, false},
 	} {
-		detect := detectEarly(h, tc.args)
+		inv, err := parseInvocation(tc.args)
+		detect := detectEarly(h, inv, err)
 		if (detect != nil) != tc.want {
 			t.Errorf("%q: early detection %v, want %v", tc.args, detect != nil, tc.want)
 			continue

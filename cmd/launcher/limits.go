@@ -61,10 +61,7 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 }
 
 func (pl planner) needLimits(inv invocation, supervise bool) bool {
-	if pl.planOnly || supervise || inv.mode == "agent" {
-		return true
-	}
-	return inv.mode == "exec" && isJava(inv.args[0])
+	return pl.planOnly || supervise || inv.sizesJVM()
 }
 
 func formatCPUs(c *float64) string {
@@ -78,9 +75,8 @@ func formatCPUs(c *float64) string {
 // and the rest of planning, when the run will size a JVM: the reads are the
 // longest part of agent mode's set-up, and planJVM would otherwise wait for
 // them. It returns nil when the run may not need them (limits then decides).
-func detectEarly(h host, args []string) func() (cgroup.Limits, []error) {
-	inv, err := parseInvocation(args)
-	if err != nil || !(inv.mode == "agent" || inv.mode == "exec" && isJava(inv.args[0])) {
+func detectEarly(h host, inv invocation, invErr error) func() (cgroup.Limits, []error) {
+	if invErr != nil || !inv.sizesJVM() {
 		return nil
 	}
 	type result struct {

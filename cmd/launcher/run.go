@@ -27,11 +27,14 @@ func run(h host, args []string) int {
 	// First, so that a signal during set-up ends us with 128+n instead of
 	// being ignored (PID 1) or ending the Go runtime with 2; see
 	// needSignals for the one case that does without.
+	// What the words ask for, read once; an error is reported once the
+	// log is set up (after the subcommands, which it may be about).
+	inv, invErr := parseInvocation(args)
 	var sigs *entrypoint.Signals
-	if need, supervise := needSignals(h, args); need {
+	if need, supervise := needSignals(h, inv, invErr); need {
 		sigs = entrypoint.CatchSignals(supervise)
 	}
-	detect := detectEarly(h, args)
+	detect := detectEarly(h, inv, invErr)
 
 	cfg, err := config.LoadFrom(h.lookup)
 	if err != nil {
@@ -71,9 +74,8 @@ func run(h host, args []string) int {
 		}
 	}
 
-	inv, err := parseInvocation(args)
-	if err != nil {
-		log.Error(err.Error())
+	if invErr != nil {
+		log.Error(invErr.Error())
 		return exitUsage
 	}
 	if inv.mode == "agent" && jnlp.NeedsReexec(inv.args) {
@@ -106,9 +108,10 @@ func run(h host, args []string) int {
 // when it runs nothing at all (plan, version, help, install): a signal then
 // has its default action and ends the launcher at once, as it would end the
 // command, and catching costs a thread and a hand-off per signal (about 0.3
-// ms of a start that is meant to add no more than 0.5 ms). Agent mode waits
-// for the controller and must always catch.
-func needSignals(h host, args []string) (need, supervise bool) {
+// ms of a start that is meant to add no more than 0.5 ms). Agent mode may
+// wait for the controller: it gets a Signals, which a launcher that
+// replaces itself starts only when it has to (see entrypoint.CatchSignals).
+func needSignals(h host, inv invocation, invErr error) (need, supervise bool) {
 	if h.pid == 1 {
 		return true, true
 	}
@@ -118,12 +121,9 @@ func needSignals(h host, args []string) (need, supervise bool) {
 			return true, true
 		}
 	}
-	if len(args) > 0 && (args[0] == "exec" || jnlp.Reserved(args[0])) {
-		// exec replaces itself; plan, version, help and install run
-		// nothing and end in milliseconds.
-		return false, false
-	}
-	return !jnlp.IsCommand(args), false
+	// exec and the single command replace themselves; plan, version, help
+	// and install (invErr: not a run) run nothing and end in milliseconds.
+	return invErr == nil && inv.mode == "agent", false
 }
 
 // reexecWithoutSecret runs the launcher again with the secret moved from

@@ -108,7 +108,8 @@ func TestNeedSignals(t *testing.T) {
 		{"bad subreaper value catches until config rejects it", 42, []string{"LAUNCHER_SUBREAPER=maybe"}, []string{"bash"}, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			need, sup := needSignals(host{pid: tc.pid, env: tc.env}, tc.args)
+			inv, err := parseInvocation(tc.args)
+			need, sup := needSignals(host{pid: tc.pid, env: tc.env}, inv, err)
 			if need != tc.want || sup != tc.sup {
 				t.Fatalf("needSignals = %v, %v; want %v, %v", need, sup, tc.want, tc.sup)
 			}
