@@ -52,10 +52,9 @@ func CatchSignals(supervise bool) *Signals {
 	s := newSignals()
 	s.supervise = supervise
 	s.ready, s.all = make(chan struct{}), make(chan struct{})
-	first, early, late := caughtSignals(supervise)
+	early, late := caughtSignals(supervise)
 	s.begin = func() {
 		go func() {
-			s.notify(first)
 			s.notify(early)
 			close(s.ready)
 			// A supervisor's once the command runs; a launcher that
