@@ -98,9 +98,9 @@ func startUntil(t *testing.T, bin string, env []string, marker string) (*exec.Cm
 	return cmd, rest
 }
 
-// termAndWait sends SIGTERM and returns the exit code and how long the
-// launcher took to exit.
-func termAndWait(t *testing.T, cmd *exec.Cmd) (int, time.Duration) {
+// stopWithTERM sends SIGTERM and checks that the launcher exits 143 within
+// a second; it returns the launcher's log.
+func stopWithTERM(t *testing.T, cmd *exec.Cmd, rest <-chan string) string {
 	t.Helper()
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -114,11 +114,18 @@ func termAndWait(t *testing.T, cmd *exec.Cmd) (int, time.Duration) {
 		if err != nil && !errors.As(err, &ee) {
 			t.Fatal(err)
 		}
-		return cmd.ProcessState.ExitCode(), time.Since(start)
 	case <-time.After(10 * time.Second):
 		t.Fatal("launcher still running 10 s after SIGTERM")
 	}
-	return 0, 0
+	took := time.Since(start)
+	logs := <-rest
+	if code := cmd.ProcessState.ExitCode(); code != 143 {
+		t.Fatalf("exit %d, want 143; log:\n%s", code, logs)
+	}
+	if took > time.Second {
+		t.Errorf("took %v to exit after SIGTERM", took)
+	}
+	return logs
 }
 
 // TestRealSIGTERMWhileWaitingForController: a controller that refuses
@@ -132,14 +139,7 @@ func TestRealSIGTERMWhileWaitingForController(t *testing.T) {
 	ln.Close() // nothing listens: every attempt is refused
 	env, _, cache := agentEnv(t, "http://"+addr+"/")
 	cmd, rest := startUntil(t, buildLauncher(t), env, "attempt")
-	code, took := termAndWait(t, cmd)
-	logs := <-rest
-	if code != 143 {
-		t.Fatalf("exit %d, want 143; log:\n%s", code, logs)
-	}
-	if took > time.Second {
-		t.Errorf("took %v to exit after SIGTERM", took)
-	}
+	logs := stopWithTERM(t, cmd, rest)
 	if strings.Contains(logs, "0123456789abcdef") {
 		t.Errorf("secret in the log:\n%s", logs)
 	}
@@ -187,14 +187,7 @@ func TestRealSIGTERMWhileDownloading(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond) // polling a directory: no event to await
 	}
-	code, took := termAndWait(t, cmd)
-	logs := <-rest
-	if code != 143 {
-		t.Fatalf("exit %d, want 143; log:\n%s", code, logs)
-	}
-	if took > time.Second {
-		t.Errorf("took %v to exit after SIGTERM", took)
-	}
+	stopWithTERM(t, cmd, rest)
 	ents, _ := os.ReadDir(cache)
 	for _, e := range ents {
 		t.Errorf("left behind in the cache: %s", e.Name())
