@@ -12,7 +12,9 @@ import (
 
 func TestWaitReadyCancel(t *testing.T) {
 	errSignal := errors.New("SIGTERM")
-	t.Run("while-waiting", func(t *testing.T) {
+	// cancelAtSecondAttempt cancels ctx with errSignal when the second
+	// attempt is logged, and records when.
+	cancelAtSecondAttempt := func() (context.Context, *recorder, *atomic.Int64) {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		var cancelled atomic.Int64
 		rec := &recorder{}
@@ -20,6 +22,10 @@ func TestWaitReadyCancel(t *testing.T) {
 			cancelled.Store(time.Now().UnixNano())
 			cancel(errSignal)
 		})
+		return ctx, rec, &cancelled
+	}
+	t.Run("while-waiting", func(t *testing.T) {
+		ctx, rec, cancelled := cancelAtSecondAttempt()
 		err := WaitReady(ctx, tcpAgent("http://"+freeAddr(t)+"/"), fastWait(rec, time.Minute))
 		checkPrompt(t, err, errSignal, cancelled.Load())
 	})
@@ -38,13 +44,7 @@ func TestWaitReadyCancel(t *testing.T) {
 		checkPrompt(t, err, errSignal, cancelled.Load())
 	})
 	t.Run("direct", func(t *testing.T) {
-		ctx, cancel := context.WithCancelCause(context.Background())
-		var cancelled atomic.Int64
-		rec := &recorder{}
-		rec.hook = onAttempt(2, func() {
-			cancelled.Store(time.Now().UnixNano())
-			cancel(errSignal)
-		})
+		ctx, rec, cancelled := cancelAtSecondAttempt()
 		a := Agent{Mode: ModeDirect, Direct: freeAddr(t), InstanceIdentity: "x", Name: "n"}
 		err := WaitReady(ctx, a, fastWait(rec, time.Minute))
 		checkPrompt(t, err, errSignal, cancelled.Load())
