@@ -2,7 +2,6 @@ package entrypoint
 
 import (
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -42,9 +41,7 @@ func BenchmarkStartOverhead(b *testing.B) {
 }
 
 func svMedianUS(d []time.Duration) float64 {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return float64(s[len(s)/2].Microseconds())
+	return float64(testutil.Quantile(d, 0.5).Microseconds())
 }
 
 // BenchmarkSupervisorRSS reads VmRSS of the launcher as PID 1 while its

@@ -5,12 +5,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jenkins-launcher/launcher/internal/backoff"
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
 // readyRun is one measurement: how long after the controller turned ready
@@ -66,8 +66,7 @@ func percentile(rs []readyRun, p float64) time.Duration {
 	for i, r := range rs {
 		ls[i] = r.latency
 	}
-	slices.Sort(ls)
-	return ls[int(p*float64(len(ls)-1))]
+	return testutil.Quantile(ls, p)
 }
 
 // TestReadyLatencyWithinStep: the agent never starts later than the current

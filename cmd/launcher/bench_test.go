@@ -51,23 +51,6 @@ func timeRuns(b *testing.B, n int, cmds map[string]*exec.Cmd) map[string][]time.
 	return samples
 }
 
-func median(s []time.Duration) time.Duration {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
-// pairedMedian is the median of the run-by-run differences a[i]-b[i]:
-// runs i of a and b were neighbours, so the machine's drifting load
-// cancels out better than in a difference of two medians.
-func pairedMedian(a, b []time.Duration) time.Duration {
-	d := make([]time.Duration, len(a))
-	for i := range a {
-		d[i] = a[i] - b[i]
-	}
-	return median(d)
-}
-
 func us(d time.Duration) float64 { return float64(d.Microseconds()) }
 
 func unsharePID1(args ...string) []string {
@@ -107,18 +90,18 @@ func BenchmarkStartOverhead(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t := timeRuns(b, n, cmds)
-		b.ReportMetric(us(median(t["true"])), "true-us")
-		b.ReportMetric(us(pairedMedian(t["floor"], t["true"])), "floor-over-true-us")
-		b.ReportMetric(us(pairedMedian(t["first"], t["floor"])), "size-over-floor-us")
-		b.ReportMetric(us(pairedMedian(t["launcher"], t["floor"])), "exec-over-floor-us")
-		b.ReportMetric(us(pairedMedian(t["launcher"], t["first"])), "exec-own-us")
+		b.ReportMetric(us(testutil.Quantile(t["true"], 0.5)), "true-us")
+		b.ReportMetric(us(testutil.PairedMedian(t["floor"], t["true"])), "floor-over-true-us")
+		b.ReportMetric(us(testutil.PairedMedian(t["first"], t["floor"])), "size-over-floor-us")
+		b.ReportMetric(us(testutil.PairedMedian(t["launcher"], t["floor"])), "exec-over-floor-us")
+		b.ReportMetric(us(testutil.PairedMedian(t["launcher"], t["first"])), "exec-own-us")
 		if pid1 {
-			b.ReportMetric(us(pairedMedian(t["pid1-launcher"], t["pid1-floor"])), "pid1-over-floor-us")
-			b.ReportMetric(us(pairedMedian(t["pid1-launcher"], t["pid1-first"])), "pid1-own-us")
+			b.ReportMetric(us(testutil.PairedMedian(t["pid1-launcher"], t["pid1-floor"])), "pid1-over-floor-us")
+			b.ReportMetric(us(testutil.PairedMedian(t["pid1-launcher"], t["pid1-first"])), "pid1-own-us")
 		}
 		meds := map[string]time.Duration{}
 		for name, s := range t {
-			meds[name] = median(s)
+			meds[name] = testutil.Quantile(s, 0.5)
 		}
 		b.Logf("medians of %d interleaved runs: %v", n, fmt.Sprint(meds))
 	}
@@ -196,9 +179,9 @@ func BenchmarkAgentStart(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		t := timeRuns(b, n, cmds)
 		for name, s := range t {
-			b.ReportMetric(us(median(s)), name+"-us")
+			b.ReportMetric(us(testutil.Quantile(s, 0.5)), name+"-us")
 		}
-		b.ReportMetric(us(pairedMedian(t["launcher-exec"], t["tini+script"])), "exec-over-tini-script-us")
-		b.ReportMetric(us(pairedMedian(t["launcher-supervised"], t["tini+script"])), "supervised-over-tini-script-us")
+		b.ReportMetric(us(testutil.PairedMedian(t["launcher-exec"], t["tini+script"])), "exec-over-tini-script-us")
+		b.ReportMetric(us(testutil.PairedMedian(t["launcher-supervised"], t["tini+script"])), "supervised-over-tini-script-us")
 	}
 }
