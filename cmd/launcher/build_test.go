@@ -14,11 +14,8 @@ import (
 // diagnosis reads, and logs, them once the command runs. Everything else
 // that reads them has them in the plan.
 func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
-	// The cgroup fixture, with a writable home: host paths live under root.
-	root := t.TempDir()
-	if err := os.CopyFS(root, os.DirFS("../../cgroup/testdata/detect/v1-private-ns")); err != nil {
-		t.Fatal(err)
-	}
+	// A writable home: host paths live under root.
+	root := v1Root(t)
 	if err := os.Mkdir(filepath.Join(root, "home"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -66,11 +63,7 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 // The cgroup limits are read from the start only for runs that size a JVM;
 // the result can be taken more than once.
 func TestDetectEarly(t *testing.T) {
-	root := t.TempDir()
-	if err := os.CopyFS(root, os.DirFS("../../cgroup/testdata/detect/v1-private-ns")); err != nil {
-		t.Fatal(err)
-	}
-	h := host{root: root}
+	h := host{root: v1Root(t)}
 	for _, tc := range []struct {
 		args []string
 		want bool
@@ -98,4 +91,15 @@ func TestDetectEarly(t *testing.T) {
 			t.Errorf("%q: detected %+v, then %+v", tc.args, first, again)
 		}
 	}
+}
+
+// v1Root is a copy of a cgroup v1 fixture tree (a 300 MiB limit), to be
+// the host's root.
+func v1Root(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("../../cgroup/testdata/detect/v1-private-ns")); err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
