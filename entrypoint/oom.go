@@ -10,7 +10,7 @@ import (
 // when it dies of SIGKILL.
 type OOMWatch struct {
 	Read     func() (uint64, error) // reads the cgroup oom_kill counter
-	Limit    string                 // the memory limit for people, e.g. "512.0 MiB (/sys/fs/cgroup/memory/memory.limit_in_bytes)"
+	Limit    func() string          // the memory limit for people, e.g. "512.0 MiB (/sys/fs/cgroup/memory/memory.limit_in_bytes)"; called after Read
 	JVMFlags []string               // the JVM flags used
 	Advice   string                 // what to change, e.g. "raise the container memory limit or lower LAUNCHER_JVM_MEMORY"
 }
@@ -37,7 +37,7 @@ func (w *OOMWatch) diagnose(before uint64, logger *slog.Logger) bool {
 		return false
 	}
 	logger.Error("the command was killed by the kernel OOM killer",
-		"memory_limit", w.Limit,
+		"memory_limit", w.Limit(),
 		"jvm_flags", strings.Join(w.JVMFlags, " "),
 		"oom_kills", after-before,
 		"advice", w.Advice)

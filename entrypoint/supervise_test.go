@@ -75,7 +75,7 @@ func TestOOMWatch(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			logger := slog.New(slog.NewTextHandler(&buf, nil))
-			w := &OOMWatch{Read: (&counter{values: c.values, err: c.err}).read, Limit: "64.0 MiB (fixture)", JVMFlags: []string{"-Xmx48m", "-XX:+UseSerialGC"}, Advice: "raise it"}
+			w := &OOMWatch{Read: (&counter{values: c.values, err: c.err}).read, Limit: func() string { return "64.0 MiB (fixture)" }, JVMFlags: []string{"-Xmx48m", "-XX:+UseSerialGC"}, Advice: "raise it"}
 			before, ok := w.start(logger)
 			got := ok && w.diagnose(before, logger)
 			if got != c.want {

@@ -46,8 +46,8 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 	if p.Limits.Cgroup != "v1" || p.Limits.OOMKillFile == "" || !strings.Contains(logs.String(), "msg=limits component=launcher cgroup=v1") {
 		t.Fatalf("limits after the first reading: %+v\nlogs:\n%s", p.Limits, logs)
 	}
-	if !strings.HasPrefix(w.Limit, "300.0 MiB") {
-		t.Fatalf("OOM watch limit %q, want the fixture's 300 MiB", w.Limit)
+	if !strings.HasPrefix(w.Limit(), "300.0 MiB") {
+		t.Fatalf("OOM watch limit %q, want the fixture's 300 MiB", w.Limit())
 	}
 
 	for name, pl := range map[string]planner{

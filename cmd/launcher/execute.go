@@ -144,24 +144,30 @@ func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 	if !p.Supervise {
 		return nil
 	}
-	w := &entrypoint.OOMWatch{
-		Limit:  "no limit found",
-		Advice: "raise the container memory limit, or lower LAUNCHER_JVM_MEMORY so builds beside the agent have more room (LAUNCHER_JVM_THREADS/LAUNCHER_JVM_CLASSES if the agent runs more threads or classes than planned)",
-	}
-	w.Read = func() (uint64, error) {
+	limits := func() cgroup.Limits {
 		if p.limits != nil {
 			// Read for this alone: nothing was planned from them.
 			p.awaitLimits()
 			pl.logLimits(slog.LevelDebug, p.Limits)
 		}
-		l := p.Limits
-		if l.OOMKillFile == "" {
-			return 0, errors.New("no oom_kill counter found for the container's memory cgroup")
-		}
-		if l.MemoryBytes != nil {
-			w.Limit = fmt.Sprintf("%s (%s)", config.HumanSize(*l.MemoryBytes), l.MemorySource)
-		}
-		return cgroup.ReadOOMKills(pl.h.root, l.OOMKillFile)
+		return p.Limits
+	}
+	w := &entrypoint.OOMWatch{
+		Read: func() (uint64, error) {
+			l := limits()
+			if l.OOMKillFile == "" {
+				return 0, errors.New("no oom_kill counter found for the container's memory cgroup")
+			}
+			return cgroup.ReadOOMKills(pl.h.root, l.OOMKillFile)
+		},
+		Limit: func() string {
+			l := limits()
+			if l.MemoryBytes == nil {
+				return "no limit found"
+			}
+			return fmt.Sprintf("%s (%s)", config.HumanSize(*l.MemoryBytes), l.MemorySource)
+		},
+		Advice: "raise the container memory limit, or lower LAUNCHER_JVM_MEMORY so builds beside the agent have more room (LAUNCHER_JVM_THREADS/LAUNCHER_JVM_CLASSES if the agent runs more threads or classes than planned)",
 	}
 	if p.JVM != nil {
 		w.JVMFlags = p.JVM.Flags

@@ -99,7 +99,7 @@ func options() entrypoint.Options {
 				}
 				return strconv.ParseUint(strings.TrimSpace(text), 10, 64)
 			},
-			Limit:    "64.0 MiB (test)",
+			Limit:    func() string { return "64.0 MiB (test)" },
 			JVMFlags: []string{"-Xmx32m"},
 			Advice:   "raise the limit",
 		}
