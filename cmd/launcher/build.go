@@ -69,8 +69,6 @@ type planner struct {
 	log      *slog.Logger
 	planOnly bool // `launcher plan`: report, do not prepare
 
-	detect func() (cgroup.Limits, []error) // cgroup limits read early (detectEarly); nil: read them here
-
 	// signals waits until the signals set-up relies on are caught (see
 	// entrypoint.Signals.Ready); planning calls it before what may take
 	// long. nil: nothing to wait for.
@@ -87,9 +85,8 @@ func (pl planner) awaitSignals() {
 func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 	p := &Plan{Mode: inv.mode, Supervise: entrypoint.ShouldSupervise(pl.h.pid, pl.cfg.Subreaper)}
 	supervise := p.Supervise
-	// Taken when first needed: by planJVM, which a run that sizes a JVM
-	// reaches with the cgroup files already read (detectEarly); at the end
-	// of planning otherwise; and for a supervised command without a JVM
+	// Read when first needed: by planJVM for a run that sizes a JVM; at
+	// the end of planning otherwise; and for a supervised command without a JVM
 	// only by the OOM diagnosis once the command runs (oomWatch), so that
 	// they do not compete with set-up for the CPU.
 	p.limits = func() cgroup.Limits { return pl.limits(ctx, inv, supervise) }

@@ -60,39 +60,6 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 	}
 }
 
-// The cgroup limits are read from the start only for runs that size a JVM;
-// the result can be taken more than once.
-func TestDetectEarly(t *testing.T) {
-	h := host{root: v1Root(t)}
-	for _, tc := range []struct {
-		args []string
-		want bool
-	}{
-		{nil, true},
-		{[]string{"-url", "http://c/", "secret", "name"}, true},
-		{[]string{"exec", "--", "/usr/bin/java", "-version"}, true},
-		{[]string{"exec", "--", "true"}, false},
-		{[]string{"bash"}, false},
-		{[]string{"plan"}, false},
-		{[]string{"exec"}, false},
-	} {
-		inv, err := parseInvocation(tc.args)
-		detect := detectEarly(h, inv, err)
-		if (detect != nil) != tc.want {
-			t.Errorf("%q: early detection %v, want %v", tc.args, detect != nil, tc.want)
-			continue
-		}
-		if detect == nil {
-			continue
-		}
-		first, _ := detect()
-		again, _ := detect()
-		if first.Cgroup != "v1" || first.MemoryBytes == nil || *first.MemoryBytes != 300<<20 || again.OOMKillFile != first.OOMKillFile {
-			t.Errorf("%q: detected %+v, then %+v", tc.args, first, again)
-		}
-	}
-}
-
 // v1Root is a copy of a cgroup v1 fixture tree (a 300 MiB limit), to be
 // the host's root.
 func v1Root(t *testing.T) string {

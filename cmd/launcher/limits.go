@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"strconv"
-	"sync"
 
 	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/ecs"
@@ -18,13 +17,10 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 	if !pl.needLimits(inv, supervise) {
 		return cgroup.Limits{Cgroup: "not read"}
 	}
-	var lim cgroup.Limits
-	var warns []error
-	if pl.detect != nil {
-		lim, warns = pl.detect()
-	} else {
-		lim, warns = cgroup.Detect(pl.h.root)
-	}
+	// Read here, on the planning goroutine, not beside it: on a small
+	// machine a second goroutine costs more than it saves (see README,
+	// Performance).
+	lim, warns := cgroup.Detect(pl.h.root)
 	for _, w := range warns {
 		pl.log.Warn("cgroup limits: unreadable file, treating the value as unknown", "error", w)
 	}
@@ -69,27 +65,4 @@ func formatCPUs(c *float64) string {
 		return "none"
 	}
 	return strconv.FormatFloat(*c, 'f', -1, 64)
-}
-
-// detectEarly starts reading the cgroup limits at once, beside the settings
-// and the rest of planning, when the run will size a JVM: the reads are the
-// longest part of agent mode's set-up, and planJVM would otherwise wait for
-// them. It returns nil when the run may not need them (limits then decides).
-func detectEarly(h host, inv invocation, invErr error) func() (cgroup.Limits, []error) {
-	if invErr != nil || !inv.sizesJVM() {
-		return nil
-	}
-	type result struct {
-		lim   cgroup.Limits
-		warns []error
-	}
-	done := make(chan result, 1)
-	go func() {
-		lim, warns := cgroup.Detect(h.root)
-		done <- result{lim, warns}
-	}()
-	return sync.OnceValues(func() (cgroup.Limits, []error) {
-		r := <-done
-		return r.lim, r.warns
-	})
 }

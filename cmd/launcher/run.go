@@ -34,7 +34,6 @@ func run(h host, args []string) int {
 	if need, supervise := needSignals(h, inv, invErr); need {
 		sigs = entrypoint.CatchSignals(supervise)
 	}
-	detect := detectEarly(h, inv, invErr)
 
 	cfg, err := config.LoadFrom(h.lookup)
 	if err != nil {
@@ -85,7 +84,7 @@ func run(h host, args []string) int {
 	if sigs != nil {
 		ctx = sigs.Context(ctx)
 	}
-	pl := planner{h: h, cfg: cfg, log: log, detect: detect}
+	pl := planner{h: h, cfg: cfg, log: log}
 	if sigs != nil {
 		pl.signals = sigs.Ready
 	}
