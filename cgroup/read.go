@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/jenkins-launcher/launcher/internal/smallfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,27 +39,13 @@ func (f *files) full(path string) string {
 }
 
 func (f *files) open(path string) (int, error) {
-	for {
-		fd, err := unix.Open(f.full(path), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			// A PathError keeps errors.Is(err, fs.ErrNotExist) working and
-			// names the path the process would see, not the fixture path.
-			return -1, &fs.PathError{Op: "open", Path: path, Err: err}
-		}
-		return fd, nil
+	fd, err := smallfile.Open(f.full(path))
+	if err != nil {
+		// A PathError keeps errors.Is(err, fs.ErrNotExist) working and
+		// names the path the process would see, not the fixture path.
+		return -1, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-}
-
-func readRetry(fd int, p []byte) (int, error) {
-	for {
-		n, err := unix.Read(fd, p)
-		if err != unix.EINTR {
-			return n, err
-		}
-	}
+	return fd, nil
 }
 
 // small returns the content of a one-line control file, without the
@@ -78,7 +65,7 @@ func (f *files) small(path string) ([]byte, error) {
 	defer unix.Close(fd)
 	n := 0
 	for n < len(f.buf) {
-		m, err := readRetry(fd, f.buf[n:])
+		m, err := smallfile.ReadFD(fd, f.buf[n:])
 		if err != nil {
 			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
@@ -131,7 +118,7 @@ func (f *files) linesChunked(path string, chunk int, fn func(line []byte) (stop 
 			}
 			skipping, end = true, 0
 		}
-		n, err := readRetry(fd, buf[end:min(end+chunk, len(buf))])
+		n, err := smallfile.ReadFD(fd, buf[end:min(end+chunk, len(buf))])
 		if err != nil {
 			return &fs.PathError{Op: "read", Path: path, Err: err}
 		}

@@ -9,11 +9,16 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/jenkins-launcher/launcher/internal/smallfile"
 )
 
 const (
 	etcPasswd = "/etc/passwd"
 	etcGroup  = "/etc/group"
+	// maxPasswd bounds what is read of passwd and group: far above any
+	// real file, it only stops a runaway one such as a device.
+	maxPasswd = 64 << 20
 )
 
 // PlanHome decides, read-only, which HOME the command gets and what is done
@@ -49,7 +54,7 @@ func PlanHome(in IdentityInput) (HomePlan, error) {
 // image without one (FROM scratch) is an image without entries.
 func (in IdentityInput) readPasswd() []byte {
 	path := in.host(etcPasswd)
-	data, err := os.ReadFile(path)
+	data, err := smallfile.Read(path, maxPasswd)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		in.Log.Warn("cannot read passwd file, assuming no entries", "file", path, "err", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+
+	"github.com/jenkins-launcher/launcher/internal/smallfile"
 )
 
 const nssWrapperLib = "libnss_wrapper.so"
@@ -51,7 +53,7 @@ func (in IdentityInput) writeNSSFiles(p HomePlan, line string) (env []string, di
 		return nil, dir, created, err
 	}
 	passwd := appendLine(in.readPasswd(), line)
-	group, err := os.ReadFile(in.host(etcGroup))
+	group, err := smallfile.Read(in.host(etcGroup), maxPasswd)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, dir, created, fmt.Errorf("reading %s: %w", etcGroup, err)
 	}

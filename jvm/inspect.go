@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/smallfile"
 )
 
 // Java is the binary that will actually run.
@@ -18,6 +19,10 @@ type Java struct {
 	VersionString string  `json:"version"`
 	VersionSource string  `json:"version_source"` // "<home>/release JAVA_VERSION" or "java -version"
 }
+
+// maxRelease bounds what is read of a JDK's release file (a few hundred
+// bytes in every JDK).
+const maxRelease = 1 << 20
 
 // versionTimeout bounds `java -version` when the caller's context has no
 // deadline: a JVM that cannot start in this time will not run the agent.
@@ -49,12 +54,11 @@ func InspectBefore(ctx context.Context, javaPath string, beforeRun func()) (Java
 	}
 	j.Home = home
 	if release != "" {
-		f, err := os.Open(release)
+		b, err := smallfile.Read(release, maxRelease)
 		if err != nil {
 			return j, fmt.Errorf("release file: %w", err)
 		}
-		v, err := releaseVersion(f, release)
-		f.Close()
+		v, err := releaseVersion(bytes.NewReader(b), release)
 		if err == nil {
 			return j.with(v, release+" JAVA_VERSION"), nil
 		}

@@ -1,0 +1,81 @@
+// Package smallfile reads a whole small file (passwd, a JDK's release file)
+// with plain system calls. os.ReadFile would do, but on Linux the first
+// os.File a Go program opens sets up the runtime's network poller (an epoll
+// instance, an eventfd, a registration that fails for regular files) and
+// every open costs a few fcntl calls more: work that a start-up which reads
+// two files and then replaces itself has no use for.
+package smallfile
+
+import (
+	"fmt"
+	"io/fs"
+
+	"golang.org/x/sys/unix"
+)
+
+// Read returns the content of path. A file larger than limit bytes is an
+// error, not a truncated result. Errors are *fs.PathError, so errors.Is
+// with fs.ErrNotExist and fs.ErrPermission works as for os.ReadFile.
+func Read(path string, limit int) ([]byte, error) {
+	fd, err := Open(path)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	// The size is a hint only: files in /proc and /sys report 0, and a
+	// file may grow while it is read.
+	var st unix.Stat_t
+	size := 0
+	if unix.Fstat(fd, &st) == nil && st.Size > 0 && st.Size < int64(limit) {
+		size = int(st.Size)
+	}
+	buf := make([]byte, 0, min(limit, max(size+1, 512)))
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) >= limit {
+				// One byte beyond limit tells a file of exactly limit bytes
+				// from a bigger one.
+				var probe [1]byte
+				n, err := ReadFD(fd, probe[:])
+				if err != nil {
+					return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+				}
+				if n == 0 {
+					return buf, nil
+				}
+				return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %d bytes", limit)}
+			}
+			grown := make([]byte, len(buf), min(limit, 2*cap(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := ReadFD(fd, buf[len(buf):cap(buf)])
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
+	}
+}
+
+// Open opens path read-only and close-on-exec, retrying on EINTR.
+func Open(path string) (int, error) {
+	for {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// ReadFD is read(2) on fd, retried on EINTR.
+func ReadFD(fd int, p []byte) (int, error) {
+	for {
+		n, err := unix.Read(fd, p)
+		if err != unix.EINTR {
+			return n, err
+		}
+	}
+}
