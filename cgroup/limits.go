@@ -16,7 +16,7 @@ type Limits struct {
 	SwapSource      string   `json:"swap_source,omitempty"`
 	CPUs            *float64 `json:"cpus"` // e.g. 1.5; nil = no limit
 	CPUsSource      string   `json:"cpus_source,omitempty"`
-	HostMemoryBytes uint64   `json:"host_memory_bytes,omitempty"` // MemTotal from proc/meminfo
+	HostMemoryBytes uint64   `json:"host_memory_bytes,omitempty"` // MemTotal (sysinfo(2); proc/meminfo under a fixture root)
 	OOMKillFile     string   `json:"oom_kill_file,omitempty"`     // counter file for ReadOOMKills
 	Notes           []string `json:"notes,omitempty"`             // facts for people
 }

@@ -30,6 +30,12 @@ func newFiles(root string) *files {
 	return &files{root: root, buf: make([]byte, bufSize)}
 }
 
+// live reports whether the files are the running system's own, where a
+// system call may stand in for a file.
+func (f *files) live() bool {
+	return f.mem == nil && (f.root == "" || f.root == "/")
+}
+
 // full maps a process-visible path onto the injected root.
 func (f *files) full(path string) string {
 	if f.root == "" || f.root == "/" {

@@ -191,3 +191,32 @@ func TestRealReadOOMKills(t *testing.T) {
 		t.Errorf("oom_kill counter %d -> %d, want it to rise", before, after)
 	}
 }
+
+// Under the real root the machine's memory comes from sysinfo(2): it must
+// be the MemTotal that /proc/meminfo shows (this host has no LXCFS), which
+// fixture roots and every other reader of meminfo see.
+func TestHostMemoryMatchesMeminfo(t *testing.T) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kb uint64
+	if _, err := fmt.Sscanf(string(data), "MemTotal: %d kB", &kb); err != nil {
+		t.Fatalf("/proc/meminfo: %v", err)
+	}
+	lim, _ := Detect("/")
+	if lim.HostMemoryBytes != kb<<10 {
+		t.Errorf("HostMemoryBytes = %d, /proc/meminfo MemTotal = %d kB = %d bytes", lim.HostMemoryBytes, kb, kb<<10)
+	}
+	// A fixture root keeps reading the file (detect_test's cases).
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "proc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "proc", "meminfo"), []byte("MemTotal:       1000 kB\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if lim, _ := Detect(root); lim.HostMemoryBytes != 1000<<10 {
+		t.Errorf("fixture root: HostMemoryBytes = %d, want %d", lim.HostMemoryBytes, 1000<<10)
+	}
+}
