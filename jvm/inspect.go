@@ -58,7 +58,7 @@ func InspectBefore(ctx context.Context, javaPath string, beforeRun func()) (Java
 		if err != nil {
 			return j, fmt.Errorf("release file: %w", err)
 		}
-		v, err := releaseVersion(bytes.NewReader(b), release)
+		v, err := releaseVersion(b, release)
 		if err == nil {
 			return j.with(v, release+" JAVA_VERSION"), nil
 		}

@@ -1,19 +1,16 @@
 package jvm
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"strings"
 )
 
 // releaseVersion reads JAVA_VERSION from the release file that every JDK
 // and JRE since 8 ships in its home: lines of KEY="value".
-func releaseVersion(r io.Reader, name string) (Version, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		key, val, ok := strings.Cut(sc.Text(), "=")
+func releaseVersion(data []byte, name string) (Version, error) {
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimRight(line, "\r\n")
+		key, val, ok := strings.Cut(line, "=")
 		if !ok || strings.TrimSpace(key) != "JAVA_VERSION" {
 			continue
 		}
@@ -26,9 +23,6 @@ func releaseVersion(r io.Reader, name string) (Version, error) {
 			return Version{}, fmt.Errorf("%s: JAVA_VERSION: %w", name, err)
 		}
 		return v, nil
-	}
-	if err := sc.Err(); err != nil {
-		return Version{}, fmt.Errorf("reading %s: %w", name, err)
 	}
 	return Version{}, fmt.Errorf("%s: no JAVA_VERSION line", name)
 }

@@ -25,12 +25,11 @@ func TestReleaseFile(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := filepath.Join("testdata", "release", c.name, "release")
-			f, err := os.Open(p)
+			data, err := os.ReadFile(p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
-			v, err := releaseVersion(f, p)
+			v, err := releaseVersion(data, p)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), p) {
 					t.Fatalf("err = %v, want one naming %s and containing %q", err, p, c.err)
@@ -94,7 +93,7 @@ func FuzzReleaseFile(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := releaseVersion(strings.NewReader(s), "release")
+		v, err := releaseVersion([]byte(s), "release")
 		if err != nil {
 			if !strings.Contains(err.Error(), "release") {
 				t.Fatalf("error %q does not name the file", err)
