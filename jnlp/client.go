@@ -11,29 +11,49 @@ import (
 )
 
 // certPool returns the system roots plus each -cert value (PEM text, or
-// "@path" to a PEM file, as remoting reads it), or nil when there is none.
-func certPool(certs []string) (*x509.CertPool, error) {
-	if len(certs) == 0 {
+// "@path" to a PEM file, as remoting reads it) in a pool of the client's
+// own (see rootSources.load), or nil when no URL is https and there is no
+// -cert: nothing is read then, and should a redirect lead to https after
+// all, x509's own system pool serves.
+func certPool(urls, certs []string) (*x509.CertPool, error) {
+	if len(certs) == 0 && !anyHTTPS(urls) {
 		return nil, nil
 	}
-	pool, err := x509.SystemCertPool()
+	pool, err := linuxRoots.load()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()
 	}
+	if err := appendCerts(pool, certs); err != nil {
+		return nil, err
+	}
+	return pool, nil
+}
+
+// appendCerts adds each -cert value to pool.
+func appendCerts(pool *x509.CertPool, certs []string) error {
 	for _, c := range certs {
 		pem, what := []byte(c), "-cert (PEM text)"
 		if strings.HasPrefix(c, "@") {
 			what = fmt.Sprintf("-cert %q", c)
-			pem, err = os.ReadFile(c[1:])
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", what, err)
+			var err error
+			if pem, err = os.ReadFile(c[1:]); err != nil {
+				return fmt.Errorf("%s: %w", what, err)
 			}
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: no PEM certificate found", what)
+			return fmt.Errorf("%s: no PEM certificate found", what)
 		}
 	}
-	return pool, nil
+	return nil
+}
+
+func anyHTTPS(urls []string) bool {
+	for _, u := range urls {
+		if len(u) >= len("https:") && strings.EqualFold(u[:len("https:")], "https:") {
+			return true
+		}
+	}
+	return false
 }
 
 // NewHTTPClient builds the client that talks to the controller the way the
@@ -47,7 +67,7 @@ func NewHTTPClient(a Agent, timeout time.Duration) (*http.Client, error) {
 	if a.NoCertCheck {
 		tlsConf.InsecureSkipVerify = true //nolint:gosec // the user asked, as remoting's -noCertificateCheck
 	} else {
-		pool, err := certPool(a.Certs)
+		pool, err := certPool(a.URLs, a.Certs)
 		if err != nil {
 			return nil, err
 		}

@@ -102,3 +102,56 @@ func fastWait(rec *recorder, timeout time.Duration) WaitOptions {
 func tcpAgent(urls ...string) Agent {
 	return Agent{URLs: urls, Mode: ModeTCP, Name: "agent-1"}
 }
+
+// connTracker follows a test server's connections (as its ConnState), so a
+// test can wait until the client has closed them all.
+type connTracker struct {
+	mu      sync.Mutex
+	open    map[net.Conn]bool
+	seen    int
+	changed chan struct{} // a wake-up after a close (coalesced)
+}
+
+func newConnTracker() *connTracker {
+	return &connTracker{open: map[net.Conn]bool{}, changed: make(chan struct{}, 1)}
+}
+
+func (c *connTracker) state(conn net.Conn, s http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch s {
+	case http.StateNew:
+		c.open[conn] = true
+		c.seen++
+	case http.StateClosed, http.StateHijacked:
+		delete(c.open, conn)
+		select {
+		case c.changed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// waitAllClosed fails the test unless every connection the server saw is
+// closed within limit (a client keeping one alive would hold it for the
+// transport's 90 s idle timeout) and there was at least one.
+func (c *connTracker) waitAllClosed(t *testing.T, limit time.Duration) {
+	t.Helper()
+	deadline := time.After(limit)
+	for {
+		c.mu.Lock()
+		open, seen := len(c.open), c.seen
+		c.mu.Unlock()
+		if seen == 0 {
+			t.Fatal("the server saw no connection")
+		}
+		if open == 0 {
+			return
+		}
+		select {
+		case <-c.changed:
+		case <-deadline:
+			t.Fatalf("%d of %d connections still open %v after the call returned", open, seen, limit)
+		}
+	}
+}

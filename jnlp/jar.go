@@ -83,6 +83,8 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 		if client, err = NewHTTPClient(a, 0); err != nil {
 			return "", "", &JarError{o.Path, err.Error()}
 		}
+		defer client.CloseIdleConnections() // as in WaitReady
+
 	}
 	var causes []string
 	for _, base := range a.URLs {

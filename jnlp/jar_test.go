@@ -154,6 +154,26 @@ func TestEnsureJar(t *testing.T) {
 	}
 }
 
+// After a download no connection stays open (see
+// TestWaitReadyClosesConnections).
+func TestEnsureJarClosesConnections(t *testing.T) {
+	conns := newConnTracker()
+	good := buildJar(t, goodManifest)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(good)
+	}))
+	srv.Config.ConnState = conns.state
+	srv.Start()
+	defer srv.Close()
+	_, source, err := EnsureJar(context.Background(), tcpAgent(srv.URL+"/"), JarOptions{
+		Path: "/nonexistent/agent.jar", CacheDir: filepath.Join(t.TempDir(), "cache"), MinWait: time.Millisecond,
+	})
+	if err != nil || source != "download" {
+		t.Fatalf("EnsureJar: %q, %v", source, err)
+	}
+	conns.waitAllClosed(t, 5*time.Second)
+}
+
 // TestEnsureJarCancelled: a signal mid-download returns the cause promptly
 // and leaves no temporary file.
 func TestEnsureJarCancelled(t *testing.T) {

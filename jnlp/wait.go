@@ -104,6 +104,12 @@ func WaitReady(ctx context.Context, a Agent, o WaitOptions) error {
 			return err
 		}
 		w.client = c
+		if o.Client == nil {
+			// A kept-alive connection would hold the client, its TLS
+			// state and roots for the transport's idle timeout (90 s),
+			// in a supervisor meant to be small by then.
+			defer c.CloseIdleConnections()
+		}
 	}
 
 	wctx, cancel := context.WithTimeoutCause(ctx, w.o.Timeout, errWaitTimeout)

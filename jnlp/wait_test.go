@@ -172,6 +172,24 @@ func TestWaitReadyTLS(t *testing.T) {
 	}
 }
 
+// Once ready, no connection to the controller stays open: a kept-alive one
+// would hold the HTTP client, its TLS state and the roots it verified with
+// in the supervisor for the transport's idle timeout.
+func TestWaitReadyClosesConnections(t *testing.T) {
+	conns := newConnTracker()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(jenkins))
+	srv.Config.ConnState = conns.state
+	srv.StartTLS()
+	defer srv.Close()
+	pemText := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	a := tcpAgent(srv.URL)
+	a.Certs = []string{pemText}
+	if err := WaitReady(context.Background(), a, fastWait(&recorder{}, 5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	conns.waitAllClosed(t, 5*time.Second)
+}
+
 func TestWaitReadyAttemptTimeout(t *testing.T) {
 	var started atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
