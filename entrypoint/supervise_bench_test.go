@@ -1,7 +1,6 @@
 package entrypoint
 
 import (
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,7 +55,7 @@ func BenchmarkSupervisorRSS(b *testing.B) {
 		// Measured at a fixed age, as an idle agent's supervisor is:
 		// after the delayed shrink (shrinkDelay), which signals nothing.
 		time.Sleep(shrinkDelay + 150*time.Millisecond)
-		total += svVmRSSKiB(b, run.cmd.Process.Pid)
+		total += testutil.VmRSSKiB(b, run.cmd.Process.Pid)
 		n++
 		run.signal(syscall.SIGTERM)
 		if code := run.wait(); code != 143 {
@@ -64,25 +63,6 @@ func BenchmarkSupervisorRSS(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total)/float64(n), "KiB-VmRSS")
-}
-
-func svVmRSSKiB(tb testing.TB, pid int) int {
-	tb.Helper()
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kib, err := strconv.Atoi(f[1])
-			if err != nil {
-				tb.Fatalf("VmRSS line %q: %v", line, err)
-			}
-			return kib
-		}
-	}
-	tb.Fatalf("no VmRSS in /proc/%d/status", pid)
-	return 0
 }
 
 // BenchmarkReapOrphans: the command leaves 10,000 short-lived orphans; the

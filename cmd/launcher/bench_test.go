@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/pem"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -184,4 +190,87 @@ func BenchmarkAgentStart(b *testing.B) {
 		b.ReportMetric(us(testutil.PairedMedian(t["launcher-exec"], t["tini+script"])), "exec-over-tini-script-us")
 		b.ReportMetric(us(testutil.PairedMedian(t["launcher-supervised"], t["tini+script"])), "supervised-over-tini-script-us")
 	}
+}
+
+// BenchmarkAgentRSS reads VmRSS of a supervising agent-mode launcher once
+// the agent runs: after a websocket readiness wait over TLS (a real HTTPS
+// server on 127.0.0.1 with its own CA passed as -cert), so HTTP, TLS and the
+// system roots were all used during set-up, which must not stay resident for
+// the life of the agent. The stand-in java reports on stdout and sleeps.
+func BenchmarkAgentRSS(b *testing.B) {
+	launcher := testutil.BuildStatic(b, b.TempDir(), ".")[0]
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/login" {
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	work := b.TempDir()
+	ca := filepath.Join(work, "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	jdk := filepath.Join(work, "jdk")
+	if err := os.MkdirAll(filepath.Join(jdk, "bin"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	java := "#!/bin/sh\necho started\nexec sleep 60\n"
+	if err := os.WriteFile(filepath.Join(jdk, "bin", "java"), []byte(java), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(jdk, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	jar := filepath.Join(work, "agent.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	env := append(os.Environ(),
+		"JAVA_HOME="+jdk,
+		"JENKINS_URL="+srv.URL+"/",
+		"JENKINS_SECRET=0123456789abcdef",
+		"JENKINS_AGENT_NAME=bench",
+		"JENKINS_WEB_SOCKET=true",
+		"JENKINS_AGENT_WORKDIR="+filepath.Join(work, "agent"),
+		"JENKINS_AGENT_FILE="+jar,
+		"HOME="+work,
+		"LAUNCHER_CONNECT_TIMEOUT=10s",
+		"LAUNCHER_SUBREAPER=true",
+		"LAUNCHER_LOG_LEVEL=warn",
+	)
+	var total, most, n int
+	for b.Loop() {
+		cmd := exec.Command(launcher, "-cert", "@"+ca)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil || line != "started\n" {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			b.Fatalf("stand-in java did not start: %q, %v\n%s", line, err, stderr.String())
+		}
+		// At a fixed age, as an idle agent's supervisor is: after the
+		// supervisor's delayed shrink (50 ms after the start).
+		time.Sleep(300 * time.Millisecond)
+		kib := testutil.VmRSSKiB(b, cmd.Process.Pid)
+		total += kib
+		most = max(most, kib)
+		n++
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 143 {
+			b.Fatalf("launcher ended with %v, want exit 143 (SIGTERM forwarded to java)\n%s", err, stderr.String())
+		}
+	}
+	b.ReportMetric(float64(total)/float64(n), "KiB-VmRSS")
+	b.ReportMetric(float64(most), "KiB-VmRSS-max")
 }
