@@ -45,6 +45,9 @@ func Fetch(ctx context.Context, client *http.Client, uri string, logger *slog.Lo
 	limits := TaskLimits{Source: Source, URL: taskURL}
 	if client == nil {
 		client = &http.Client{Timeout: attemptTimeout}
+		// Nothing else is asked of the endpoint: a kept-alive connection
+		// would hold a transport, its buffers and two goroutines for 90 s.
+		defer client.CloseIdleConnections()
 	}
 	ctx, cancel := context.WithTimeout(ctx, Budget)
 	defer cancel()

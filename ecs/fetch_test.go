@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
 // response is one line of a testdata/fetch/*.script file.
@@ -153,6 +155,24 @@ func TestFetchHonoursCallerContext(t *testing.T) {
 	if taken := time.Since(start); taken > time.Second {
 		t.Errorf("took %s with a 150ms caller deadline", taken)
 	}
+}
+
+// No connection to the endpoint stays open once Fetch returns: it would
+// hold a transport, its buffers and two goroutines for 90 s.
+func TestFetchClosesConnections(t *testing.T) {
+	conns := testutil.NewConnTracker()
+	body := loadScript(t, "fargate-v4")[0].body
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	srv.Config.ConnState = conns.State
+	srv.Start()
+	defer srv.Close()
+	if _, err := Fetch(context.Background(), nil, srv.URL+"/v4/x", nil); err != nil {
+		t.Fatal(err)
+	}
+	conns.WaitAllClosed(t, 5*time.Second)
 }
 
 type countingTransport struct{ n atomic.Int32 }

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
 // buildJar returns a zip with the given manifest, like a jar from the
@@ -157,12 +159,12 @@ func TestEnsureJar(t *testing.T) {
 // After a download no connection stays open (see
 // TestWaitReadyClosesConnections).
 func TestEnsureJarClosesConnections(t *testing.T) {
-	conns := newConnTracker()
+	conns := testutil.NewConnTracker()
 	good := buildJar(t, goodManifest)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write(good)
 	}))
-	srv.Config.ConnState = conns.state
+	srv.Config.ConnState = conns.State
 	srv.Start()
 	defer srv.Close()
 	_, source, err := EnsureJar(context.Background(), tcpAgent(srv.URL+"/"), JarOptions{
@@ -171,7 +173,7 @@ func TestEnsureJarClosesConnections(t *testing.T) {
 	if err != nil || source != "download" {
 		t.Fatalf("EnsureJar: %q, %v", source, err)
 	}
-	conns.waitAllClosed(t, 5*time.Second)
+	conns.WaitAllClosed(t, 5*time.Second)
 }
 
 // TestEnsureJarCancelled: a signal mid-download returns the cause promptly

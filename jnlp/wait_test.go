@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
 
 func TestWaitReadyControllerStartsLate(t *testing.T) {
@@ -176,9 +178,9 @@ func TestWaitReadyTLS(t *testing.T) {
 // would hold the HTTP client, its TLS state and the roots it verified with
 // in the supervisor for the transport's idle timeout.
 func TestWaitReadyClosesConnections(t *testing.T) {
-	conns := newConnTracker()
+	conns := testutil.NewConnTracker()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(jenkins))
-	srv.Config.ConnState = conns.state
+	srv.Config.ConnState = conns.State
 	srv.StartTLS()
 	defer srv.Close()
 	pemText := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
@@ -187,7 +189,7 @@ func TestWaitReadyClosesConnections(t *testing.T) {
 	if err := WaitReady(context.Background(), a, fastWait(&recorder{}, 5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	conns.waitAllClosed(t, 5*time.Second)
+	conns.WaitAllClosed(t, 5*time.Second)
 }
 
 func TestWaitReadyAttemptTimeout(t *testing.T) {
