@@ -70,3 +70,43 @@ func v1Root(t *testing.T) string {
 	}
 	return root
 }
+
+// A supervised JVM's budget leaves supervisorReserve to the launcher, the
+// same in `launcher plan` and in the run: what plan shows is what runs.
+func TestSupervisorReserve(t *testing.T) {
+	root := v1Root(t) // a 300 MiB limit
+	if err := os.Mkdir(filepath.Join(root, "home"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	jdk := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(jdk, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	java := filepath.Join(jdk, "bin", "java")
+	if err := os.WriteFile(java, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(jdk, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan := func(pid int, planOnly bool) *Plan {
+		t.Helper()
+		var logs strings.Builder
+		h := host{root: root, env: []string{"PATH=/usr/bin:/bin", "HOME=/home"}, stderr: &logs,
+			pid: pid, uid: os.Getuid(), gid: os.Getgid(), arch: "amd64"}
+		pl := planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", "debug"), planOnly: planOnly}
+		p := pl.build(context.Background(), invocation{mode: "exec", args: []string{java, "-version"}})
+		if p.ExitCode != exitOK || p.JVM == nil || p.JVM.Plan.BudgetBytes == nil {
+			t.Fatalf("pid %d: no JVM plan: %d %s\n%s", pid, p.ExitCode, p.Reason, logs.String())
+		}
+		return p
+	}
+	alone, supervised, planned := plan(4242, false), plan(1, false), plan(1, true)
+	if got := *alone.JVM.Plan.BudgetBytes - *supervised.JVM.Plan.BudgetBytes; got != supervisorReserve {
+		t.Errorf("budget %d replacing itself, %d supervising: differ by %d, want %d",
+			*alone.JVM.Plan.BudgetBytes, *supervised.JVM.Plan.BudgetBytes, got, supervisorReserve)
+	}
+	if strings.Join(planned.JVM.Plan.Flags, " ") != strings.Join(supervised.JVM.Plan.Flags, " ") {
+		t.Errorf("plan %q, run %q", planned.JVM.Plan.Flags, supervised.JVM.Plan.Flags)
+	}
+}
