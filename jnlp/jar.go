@@ -16,11 +16,11 @@ import (
 
 // JarOptions tunes EnsureJar.
 type JarOptions struct {
-	Path     string       // JENKINS_AGENT_FILE; default a.Jar, else DefaultJar
-	Download string       // LAUNCHER_AGENT_DOWNLOAD: auto (default), always, never
-	CacheDir string       // where a downloaded agent.jar goes
-	Client   *http.Client // default NewHTTPClient(a, 0)
-	Logger   *slog.Logger // nil = silent
+	Path     string        // JENKINS_AGENT_FILE; default a.Jar, else DefaultJar
+	Download string        // LAUNCHER_AGENT_DOWNLOAD: auto (default), always, never
+	CacheDir string        // where a downloaded agent.jar goes
+	Client   *SharedClient // nil: a client of the call's own, closed when it returns
+	Logger   *slog.Logger  // nil = silent
 	// Retries is how many times a failed download is retried; default 4.
 	Retries int
 	// MinWait and MaxWait bound the backoff between retries; default 250ms..5s.
@@ -78,13 +78,14 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 	if o.CacheDir == "" {
 		return "", "", &JarError{o.Path, "missing, and no cache directory to download it to"}
 	}
-	client := o.Client
-	if client == nil {
-		if client, err = NewHTTPClient(a, 0); err != nil {
-			return "", "", &JarError{o.Path, err.Error()}
-		}
-		defer client.CloseIdleConnections() // as in WaitReady
-
+	shared := o.Client
+	if shared == nil {
+		shared = NewSharedClient(a)
+		defer shared.Close() // as in WaitReady
+	}
+	client, err := shared.get()
+	if err != nil {
+		return "", "", &JarError{o.Path, err.Error()}
 	}
 	var causes []string
 	for _, base := range a.URLs {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -199,4 +200,66 @@ func TestEnsureJarCancelled(t *testing.T) {
 		t.Errorf("a cancellation is not a missing jar: %v", err)
 	}
 	onlyFiles(t, cache)
+}
+
+// The wait and the download share one client: one TLS connection for both
+// (so the roots were read once), closed with Close.
+func TestSharedClientServesWaitAndDownload(t *testing.T) {
+	conns := testutil.NewConnTracker()
+	good := buildJar(t, goodManifest)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/jnlpJars/agent.jar" {
+			w.Write(good)
+			return
+		}
+		jenkins(w, r)
+	}))
+	srv.Config.ConnState = conns.State
+	srv.StartTLS()
+	defer srv.Close()
+	a := tcpAgent(srv.URL + "/")
+	a.Certs = []string{string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))}
+
+	shared := NewSharedClient(a)
+	wo := fastWait(&recorder{}, 5*time.Second)
+	wo.Client = shared
+	if err := WaitReady(context.Background(), a, wo); err != nil {
+		t.Fatal(err)
+	}
+	_, source, err := EnsureJar(context.Background(), a, JarOptions{
+		Path: "/nonexistent/agent.jar", CacheDir: filepath.Join(t.TempDir(), "cache"), MinWait: time.Millisecond, Client: shared,
+	})
+	if err != nil || source != "download" {
+		t.Fatalf("EnsureJar: %q, %v", source, err)
+	}
+	if n := conns.Seen(); n != 1 {
+		t.Errorf("the wait and the download opened %d connections, want 1 (one client)", n)
+	}
+	shared.Close()
+	conns.WaitAllClosed(t, 5*time.Second)
+}
+
+// A SharedClient is made only when asked for: with agent.jar in the image
+// and no wait, nothing reads the roots (an unreadable -cert would fail it).
+func TestSharedClientMadeOnlyWhenNeeded(t *testing.T) {
+	present := filepath.Join(t.TempDir(), "agent.jar")
+	if err := os.WriteFile(present, buildJar(t, goodManifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := tcpAgent("https://127.0.0.1:1/")
+	a.Certs = []string{"@/nonexistent/ca.pem"}
+	shared := NewSharedClient(a)
+	if err := WaitReady(context.Background(), a, WaitOptions{Timeout: 0, Client: shared}); err != nil {
+		t.Fatal(err)
+	}
+	if _, source, err := EnsureJar(context.Background(), a, JarOptions{Path: present, Client: shared}); err != nil || source != "image" {
+		t.Fatalf("EnsureJar: %q, %v", source, err)
+	}
+	if shared.c != nil || shared.err != nil {
+		t.Fatalf("client made without a request: %v, %v", shared.c, shared.err)
+	}
+	shared.Close() // nothing to close: must not fail
+	if _, err := shared.get(); err == nil || !strings.Contains(err.Error(), "/nonexistent/ca.pem") {
+		t.Fatalf("get() = %v, want the -cert error", err)
+	}
 }

@@ -17,7 +17,7 @@ type WaitOptions struct {
 	Timeout        time.Duration    // LAUNCHER_CONNECT_TIMEOUT; 0 skips the wait
 	Logger         *slog.Logger     // nil = silent
 	Now            func() time.Time // clock for the elapsed time in log lines; default time.Now
-	Client         *http.Client     // default NewHTTPClient(a, AttemptTimeout)
+	Client         *SharedClient    // nil: a client of the call's own, closed when it returns
 	AttemptTimeout time.Duration    // per attempt; default DefaultAttemptTimeout
 	MinWait        time.Duration    // first backoff step; default DefaultMinWait
 	MaxWait        time.Duration    // backoff cap; default DefaultMaxWait
@@ -99,17 +99,22 @@ func WaitReady(ctx context.Context, a Agent, o WaitOptions) error {
 	}
 	w.start = w.o.Now()
 	if a.Mode != ModeDirect {
-		c, err := w.httpClient()
-		if err != nil {
-			return err
-		}
-		w.client = c
-		if o.Client == nil {
+		shared := o.Client
+		if shared == nil {
 			// A kept-alive connection would hold the client, its TLS
 			// state and roots for the transport's idle timeout (90 s),
 			// in a supervisor meant to be small by then.
-			defer c.CloseIdleConnections()
+			shared = NewSharedClient(a)
+			defer shared.Close()
 		}
+		c, err := shared.get()
+		if err != nil {
+			return err
+		}
+		// The same transport, with a timeout per attempt.
+		perAttempt := *c
+		perAttempt.Timeout = w.o.AttemptTimeout
+		w.client = &perAttempt
 	}
 
 	wctx, cancel := context.WithTimeoutCause(ctx, w.o.Timeout, errWaitTimeout)
@@ -167,16 +172,4 @@ func withDefaults(o WaitOptions) WaitOptions {
 		o.MaxWait = o.MinWait
 	}
 	return o
-}
-
-// httpClient is o.Client with the per-attempt timeout, or a new one.
-func (w *waiter) httpClient() (*http.Client, error) {
-	if w.o.Client == nil {
-		return NewHTTPClient(w.a, w.o.AttemptTimeout)
-	}
-	c := *w.o.Client
-	if c.Timeout == 0 {
-		c.Timeout = w.o.AttemptTimeout
-	}
-	return &c, nil
 }

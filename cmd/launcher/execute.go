@@ -70,12 +70,15 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			}
 			a.WorkDir = use
 		}
+		// One client for the wait and the download, made only if one of
+		// them talks to the controller, and dropped before the agent runs.
+		client := jnlp.NewSharedClient(*a)
 		if pl.cfg.ConnectTimeout > 0 {
 			// The wait may be long: every signal that should end it
 			// must be caught by then.
 			ready()
 		}
-		if err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log}); err != nil {
+		if err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log, Client: client}); err != nil {
 			if code, ok := stopped(); ok {
 				return code
 			}
@@ -92,7 +95,9 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			Download: pl.cfg.AgentDownload,
 			CacheDir: pl.cacheDir(p.Home.Path),
 			Logger:   log,
+			Client:   client,
 		})
+		client.Close()
 		if err != nil {
 			if code, ok := stopped(); ok {
 				return code

@@ -39,6 +39,13 @@ func (c *ConnTracker) State(conn net.Conn, s http.ConnState) {
 	}
 }
 
+// Seen is how many connections the server has accepted.
+func (c *ConnTracker) Seen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen
+}
+
 // WaitAllClosed fails the test unless the server saw a connection and every
 // one is closed within limit. A client that keeps one alive holds it for
 // its transport's idle timeout (90 s for Go's default).
