@@ -52,9 +52,11 @@ func CatchSignals(supervise bool) *Signals {
 	s := newSignals()
 	s.supervise = supervise
 	s.ready, s.all = make(chan struct{}), make(chan struct{})
-	early, late := caughtSignals(supervise)
 	s.begin = func() {
 		go func() {
+			// Listed here, when catching begins: a launcher that replaces
+			// itself without needing signals never lists them.
+			early, late := caughtSignals(supervise)
 			s.notify(early)
 			close(s.ready)
 			// A supervisor's once the command runs; a launcher that

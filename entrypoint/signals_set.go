@@ -62,14 +62,13 @@ func caughtSignals(supervise bool) (early, late []syscall.Signal) {
 }
 
 // urgent says whether a supervisor catches sig before the other standard
-// signals: the Go runtime
-// kills the process on SIGHUP, SIGINT and SIGTERM, dumps goroutines and
-// exits 2 on SIGQUIT and SIGABRT, and dies on SIGPIPE from its own broken
-// stderr; SIGUSR1 and SIGUSR2 are the usual requests to a running program;
-// and SIGHUP, SIGINT, SIGCONT, SIGTSTP, SIGTTIN and SIGTTOU keep an
-// inherited SIG_IGN until caught. Any other signal arriving in the first
-// milliseconds gets Go's default treatment: it is dropped, as a PID 1 would
-// drop it.
+// signals: the Go runtime kills the process on SIGHUP, SIGINT and SIGTERM,
+// dumps goroutines and exits 2 on SIGQUIT and SIGABRT, and dies on SIGPIPE
+// from its own broken stderr; SIGUSR1 and SIGUSR2 are the usual requests
+// to a running program; and SIGHUP, SIGINT, SIGCONT, SIGTSTP, SIGTTIN and
+// SIGTTOU keep an inherited SIG_IGN until caught. Any other signal arriving
+// in the first milliseconds gets Go's default treatment: it is dropped, as
+// a PID 1 would drop it.
 func urgent(sig syscall.Signal) bool {
 	switch sig {
 	case syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT,
