@@ -30,15 +30,16 @@ func newFiles(root string) *files {
 	return &files{root: root, buf: make([]byte, bufSize)}
 }
 
+// realRoot reports whether root is the process's own "/".
+func (f *files) realRoot() bool { return f.root == "" || f.root == "/" }
+
 // live reports whether the files are the running system's own, where a
 // system call may stand in for a file.
-func (f *files) live() bool {
-	return f.mem == nil && (f.root == "" || f.root == "/")
-}
+func (f *files) live() bool { return f.mem == nil && f.realRoot() }
 
 // full maps a process-visible path onto the injected root.
 func (f *files) full(path string) string {
-	if f.root == "" || f.root == "/" {
+	if f.realRoot() {
 		return path
 	}
 	return filepath.Join(f.root, path)
