@@ -58,13 +58,11 @@ func (s *suite) build() error {
 	s.repo = repo
 	s.launcher = os.Getenv("LAUNCHER_BIN")
 	if s.launcher == "" {
-		s.launcher = filepath.Join(s.tmp, "launcher")
-		cmd := exec.Command("go", "build", "-trimpath", "-tags", "nethttpomithttp2", "-ldflags", "-s -w", "-o", s.launcher, "./cmd/launcher")
-		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build ./cmd/launcher: %w\n%s", err, out)
+		bins, err := testutil.GoBuild(s.tmp, "", "../cmd/launcher")
+		if err != nil {
+			return err
 		}
+		s.launcher = bins[0]
 	}
 	jar, err := buildAgentJar(filepath.Join(repo, "e2e", "agent", "Agent.java"), s.tmp)
 	if err != nil {

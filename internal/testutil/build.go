@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,16 @@ func BuildStatic(tb testing.TB, dir string, pkgs ...string) []string {
 // "-X main.name=value".
 func BuildStaticLinked(tb testing.TB, dir, ldflags string, pkgs ...string) []string {
 	tb.Helper()
+	bins, err := GoBuild(dir, ldflags, pkgs...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bins
+}
+
+// GoBuild is BuildStaticLinked returning its error, for a build shared by
+// several tests (e2e builds the product once per run).
+func GoBuild(dir, ldflags string, pkgs ...string) ([]string, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		// Root tests run under setpriv or sudo with a short PATH. A test
@@ -33,7 +44,7 @@ func BuildStaticLinked(tb testing.TB, dir, ldflags string, pkgs ...string) []str
 	cmd := exec.Command(goBin, append(args, pkgs...)...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build %v: %v\n%s", pkgs, err, out)
+		return nil, fmt.Errorf("go build %v: %w\n%s", pkgs, err, out)
 	}
 	bins := make([]string, len(pkgs))
 	for i, p := range pkgs {
@@ -41,11 +52,11 @@ func BuildStaticLinked(tb testing.TB, dir, ldflags string, pkgs ...string) []str
 		if p == "." {
 			wd, err := os.Getwd()
 			if err != nil {
-				tb.Fatal(err)
+				return nil, err
 			}
 			name = filepath.Base(wd)
 		}
 		bins[i] = filepath.Join(dir, name)
 	}
-	return bins
+	return bins, nil
 }
