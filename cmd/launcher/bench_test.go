@@ -113,28 +113,6 @@ func BenchmarkStartOverhead(b *testing.B) {
 	}
 }
 
-// fakeJDK makes a Java home whose bin/java is a copy of /bin/true and whose
-// release file names a version, so that agent mode runs everything but the
-// JVM itself.
-func fakeJDK(b *testing.B) string {
-	b.Helper()
-	home := filepath.Join(b.TempDir(), "jdk")
-	if err := os.MkdirAll(filepath.Join(home, "bin"), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	data, err := os.ReadFile("/bin/true")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(home, "bin", "java"), data, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(home, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	return home
-}
-
 // BenchmarkAgentStart compares agent mode (everything but the controller
 // wait and Java) with the stack it replaces: `tini -s -- jenkins-agent`,
 // both supervising the same stand-in java. JENKINS_AGENT_SCRIPT must name a
@@ -150,7 +128,11 @@ func BenchmarkAgentStart(b *testing.B) {
 		b.Skip("tini not installed (apt-get install tini)")
 	}
 	launcher, _, _ := buildBinaries(b)
-	jdk := fakeJDK(b)
+	trueBin, err := os.ReadFile("/bin/true")
+	if err != nil {
+		b.Fatal(err)
+	}
+	jdk := fakeJDK(b, trueBin)
 	work := b.TempDir()
 	jar := filepath.Join(work, "agent.jar")
 	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
@@ -210,17 +192,7 @@ func BenchmarkAgentRSS(b *testing.B) {
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	jdk := filepath.Join(work, "jdk")
-	if err := os.MkdirAll(filepath.Join(jdk, "bin"), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	java := "#!/bin/sh\necho started\nexec sleep 60\n"
-	if err := os.WriteFile(filepath.Join(jdk, "bin", "java"), []byte(java), 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(jdk, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
-		b.Fatal(err)
-	}
+	jdk := fakeJDK(b, []byte("#!/bin/sh\necho started\nexec sleep 60\n"))
 	jar := filepath.Join(work, "agent.jar")
 	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
 		b.Fatal(err)

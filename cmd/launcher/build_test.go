@@ -78,17 +78,7 @@ func TestSupervisorReserve(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(root, "home"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	jdk := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(jdk, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	java := filepath.Join(jdk, "bin", "java")
-	if err := os.WriteFile(java, []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(jdk, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	java := filepath.Join(fakeJDK(t, []byte("#!/bin/sh\n")), "bin", "java")
 	plan := func(pid int, planOnly bool) *Plan {
 		t.Helper()
 		var logs strings.Builder

@@ -24,21 +24,30 @@ func buildLauncher(t *testing.T) string {
 	return testutil.BuildStatic(t, t.TempDir(), ".")[0]
 }
 
+// fakeJDK makes a Java home whose bin/java is java (a script, or a copy of
+// a binary) and whose release file names a version, so that a run plans
+// and starts everything but a real JVM. It returns the home.
+func fakeJDK(tb testing.TB, java []byte) string {
+	tb.Helper()
+	home := filepath.Join(tb.TempDir(), "jdk")
+	if err := os.MkdirAll(filepath.Join(home, "bin"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "bin", "java"), java, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return home
+}
+
 // agentEnv is a Kubernetes-style environment for url, with a fake Java
 // home whose release file names a version and an empty cache directory.
 func agentEnv(t *testing.T, url string) (env []string, home, cache string) {
 	t.Helper()
 	dir := t.TempDir()
-	jdk := filepath.Join(dir, "jdk")
-	if err := os.MkdirAll(filepath.Join(jdk, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(jdk, "bin", "java"), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(jdk, "release"), []byte("JAVA_VERSION=\"17.0.15\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	jdk := fakeJDK(t, []byte("#!/bin/sh\nexit 0\n"))
 	home = filepath.Join(dir, "home")
 	cache = filepath.Join(dir, "cache")
 	if err := os.Mkdir(home, 0o700); err != nil {
