@@ -1,7 +1,6 @@
 package jnlp
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/pem"
@@ -17,32 +16,6 @@ import (
 
 	"github.com/jenkins-launcher/launcher/internal/testutil"
 )
-
-// buildJar returns a zip with the given manifest, like a jar from the
-// controller.
-func buildJar(t testing.TB, manifest string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, body := range map[string]string{
-		"META-INF/MANIFEST.MF":           manifest,
-		"hudson/remoting/Launcher.class": strings.Repeat("\xca\xfe\xba\xbe", 4096),
-	} {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write([]byte(body)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-const goodManifest = "Manifest-Version: 1.0\r\nMain-Class: hudson.remoting.Launcher\r\nVersion: 3309.v27b_9314fd1a_4\r\n"
 
 // jarServer serves body at /jnlpJars/agent.jar after `failures` 503s.
 func jarServer(t *testing.T, body []byte, failures int32) (*httptest.Server, *atomic.Int32) {
@@ -80,7 +53,7 @@ func onlyFiles(t *testing.T, dir string, want ...string) {
 }
 
 func TestEnsureJar(t *testing.T) {
-	good := buildJar(t, goodManifest)
+	good := testutil.Jar(t, testutil.AgentManifest)
 	present := filepath.Join(t.TempDir(), "agent.jar")
 	if err := os.WriteFile(present, good, 0o644); err != nil {
 		t.Fatal(err)
@@ -103,7 +76,7 @@ func TestEnsureJar(t *testing.T) {
 		{"never-present", good, 0, present, "never", false, "image", 0, ""},
 		{"never-missing", good, 0, "/nonexistent/agent.jar", "never", false, "", 0, "LAUNCHER_AGENT_DOWNLOAD=never"},
 		{"garbage", []byte("<html>Please sign in</html>"), 0, "/nonexistent/agent.jar", "auto", false, "", 1, "not a jar"},
-		{"no-main-class", buildJar(t, "Manifest-Version: 1.0\r\n"), 0, "/nonexistent/agent.jar", "auto", false, "", 1, "no Main-Class"},
+		{"no-main-class", testutil.Jar(t, "Manifest-Version: 1.0\r\n"), 0, "/nonexistent/agent.jar", "auto", false, "", 1, "no Main-Class"},
 		{"direct-missing", good, 0, "/nonexistent/agent.jar", "auto", true, "", 0, "no controller URL to download it from"},
 		{"bad-mode", good, 0, present, "sometimes", false, "", 0, `LAUNCHER_AGENT_DOWNLOAD="sometimes"`},
 	} {
@@ -161,7 +134,7 @@ func TestEnsureJar(t *testing.T) {
 // TestWaitReadyClosesConnections).
 func TestEnsureJarClosesConnections(t *testing.T) {
 	conns := testutil.NewConnTracker()
-	good := buildJar(t, goodManifest)
+	good := testutil.Jar(t, testutil.AgentManifest)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write(good)
 	}))
@@ -206,7 +179,7 @@ func TestEnsureJarCancelled(t *testing.T) {
 // (so the roots were read once), closed with Close.
 func TestSharedClientServesWaitAndDownload(t *testing.T) {
 	conns := testutil.NewConnTracker()
-	good := buildJar(t, goodManifest)
+	good := testutil.Jar(t, testutil.AgentManifest)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/jnlpJars/agent.jar" {
 			w.Write(good)
@@ -243,7 +216,7 @@ func TestSharedClientServesWaitAndDownload(t *testing.T) {
 // and no wait, nothing reads the roots (an unreadable -cert would fail it).
 func TestSharedClientMadeOnlyWhenNeeded(t *testing.T) {
 	present := filepath.Join(t.TempDir(), "agent.jar")
-	if err := os.WriteFile(present, buildJar(t, goodManifest), 0o644); err != nil {
+	if err := os.WriteFile(present, testutil.Jar(t, testutil.AgentManifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	a := tcpAgent("https://127.0.0.1:1/")

@@ -178,11 +178,17 @@ func BenchmarkAgentStart(b *testing.B) {
 // the agent runs: after a websocket readiness wait over TLS (a real HTTPS
 // server on 127.0.0.1 with its own CA passed as -cert), so HTTP, TLS and the
 // system roots were all used during set-up, which must not stay resident for
-// the life of the agent. The stand-in java reports on stdout and sleeps.
+// the life of the agent; and after the same wait and a download of
+// agent.jar. The stand-in java reports on stdout and sleeps.
 func BenchmarkAgentRSS(b *testing.B) {
 	launcher := testutil.BuildStatic(b, b.TempDir(), ".")[0]
+	jarBytes := testutil.Jar(b, testutil.AgentManifest)
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/login" {
+		switch r.URL.Path {
+		case "/login":
+		case "/jnlpJars/agent.jar":
+			w.Write(jarBytes)
+		default:
 			http.NotFound(w, r)
 		}
 	}))
@@ -193,8 +199,8 @@ func BenchmarkAgentRSS(b *testing.B) {
 		b.Fatal(err)
 	}
 	jdk := fakeJDK(b, []byte("#!/bin/sh\necho started\nexec sleep 60\n"))
-	jar := filepath.Join(work, "agent.jar")
-	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+	inImage := filepath.Join(work, "agent.jar")
+	if err := os.WriteFile(inImage, jarBytes, 0o644); err != nil {
 		b.Fatal(err)
 	}
 	env := append(os.Environ(),
@@ -204,45 +210,59 @@ func BenchmarkAgentRSS(b *testing.B) {
 		"JENKINS_AGENT_NAME=bench",
 		"JENKINS_WEB_SOCKET=true",
 		"JENKINS_AGENT_WORKDIR="+filepath.Join(work, "agent"),
-		"JENKINS_AGENT_FILE="+jar,
 		"HOME="+work,
+		"LAUNCHER_CACHE_DIR="+filepath.Join(work, "cache"),
 		"LAUNCHER_CONNECT_TIMEOUT=10s",
 		"LAUNCHER_SUBREAPER=true",
 		"LAUNCHER_LOG_LEVEL=warn",
 	)
-	var total, most, n int
-	for b.Loop() {
-		cmd := exec.Command(launcher, "-cert", "@"+ca)
-		cmd.Env = env
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil || line != "started\n" {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			b.Fatalf("stand-in java did not start: %q, %v\n%s", line, err, stderr.String())
-		}
-		// At a fixed age, as an idle agent's supervisor is: after the
-		// supervisor's delayed shrink (50 ms after the start).
-		time.Sleep(300 * time.Millisecond)
-		kib := testutil.VmRSSKiB(b, cmd.Process.Pid)
-		total += kib
-		most = max(most, kib)
-		n++
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			b.Fatal(err)
-		}
-		if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 143 {
-			b.Fatalf("launcher ended with %v, want exit 143 (SIGTERM forwarded to java)\n%s", err, stderr.String())
-		}
+	for _, tc := range []struct{ name, jar string }{
+		{"wait", inImage},
+		{"wait+download", filepath.Join(work, "missing.jar")},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var total, most, n int
+			for b.Loop() {
+				kib := agentRSS(b, launcher, append(env, "JENKINS_AGENT_FILE="+tc.jar), "-cert", "@"+ca)
+				total += kib
+				most = max(most, kib)
+				n++
+			}
+			b.ReportMetric(float64(total)/float64(n), "KiB-VmRSS")
+			b.ReportMetric(float64(most), "KiB-VmRSS-max")
+		})
 	}
-	b.ReportMetric(float64(total)/float64(n), "KiB-VmRSS")
-	b.ReportMetric(float64(most), "KiB-VmRSS-max")
+}
+
+// agentRSS runs the launcher until its stand-in java reports, reads its
+// VmRSS at a fixed age, as an idle agent's supervisor is (after the delayed
+// shrink, 50 ms after the start), and stops it with SIGTERM.
+func agentRSS(b *testing.B, launcher string, env []string, args ...string) int {
+	b.Helper()
+	cmd := exec.Command(launcher, args...)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "started\n" {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		b.Fatalf("stand-in java did not start: %q, %v\n%s", line, err, stderr.String())
+	}
+	time.Sleep(300 * time.Millisecond)
+	kib := testutil.VmRSSKiB(b, cmd.Process.Pid)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != 143 {
+		b.Fatalf("launcher ended with %v, want exit 143 (SIGTERM forwarded to java)\n%s", err, stderr.String())
+	}
+	return kib
 }
