@@ -76,11 +76,21 @@ func (d *detection) dir(what string, m mount, groupPath string) (dir string, top
 		d.warn(fmt.Errorf("/proc/self/cgroup: no line for %s; reading limits at its mount point %s", what, m.point))
 		return m.point, false
 	}
-	dir, ok := groupDir(m, groupPath)
+	dir, ok := locate(m, groupPath)
 	if !ok {
 		d.note("%s group %q is not below the mount root %q of %s (untranslatable): read limits at the mount point instead", what, groupPath, m.root, m.point)
 	}
 	return dir, ok && dir == m.point
+}
+
+// locate is dir without the warnings and notes: the group's directory, or
+// the mount point when the group path is missing or not below the mount
+// root (ok false).
+func locate(m mount, groupPath string) (dir string, ok bool) {
+	if groupPath == "" {
+		return m.point, false
+	}
+	return groupDir(m, groupPath)
 }
 
 // topNote explains what a group at the top of the visible tree implies.

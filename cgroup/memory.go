@@ -76,7 +76,7 @@ func (d *detection) memoryV1(dir, point string) {
 		d.lim.SwapBytes = &swap
 		d.lim.SwapSource = memsw.src + " minus the memory limit"
 	}
-	d.lim.OOMKillFile = dir + "/memory.oom_control"
+	d.lim.OOMKillFile = dir + "/" + oomCounterV1
 }
 
 // attributeV1 names the group's own limit file as the source when it
@@ -168,7 +168,7 @@ func (d *detection) memoryV2(dir, point string) {
 		d.lim.SwapBytes = &swap.v
 		d.lim.SwapSource = swap.src
 	}
-	d.lim.OOMKillFile = dir + "/memory.events"
+	d.lim.OOMKillFile = dir + "/" + oomCounterV2
 }
 
 func (d *detection) setMemory(mem memMin) {

@@ -1,6 +1,7 @@
 package cgroup
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -33,4 +34,49 @@ func ReadOOMKills(root, file string) (uint64, error) {
 		return 0, fmt.Errorf("%s: no \"oom_kill\" line", file)
 	}
 	return n, nil
+}
+
+// The files holding the "oom_kill N" counter of a memory cgroup.
+const (
+	oomCounterV1 = "memory.oom_control"
+	oomCounterV2 = "memory.events"
+)
+
+// FindOOMKillFile finds the OOM-kill counter of the process's memory
+// cgroup below root: the file Detect reports as Limits.OOMKillFile, found
+// from mountinfo and /proc/self/cgroup alone. A supervisor whose command
+// sizes no JVM needs the counter when the command starts, not the limits,
+// and this skips every limit file (memory.stat is formatted by the kernel
+// on each read) and the ECS request. Problems Detect would warn about are
+// only reported when they leave no counter to read.
+func FindOOMKillFile(root string) (string, error) {
+	f := newFiles(root)
+	ms, err := readMounts(f)
+	var pg procGroups
+	var perr error
+	file := ""
+	switch ms.mode() {
+	case "v1":
+		pg, perr = readProcGroups(f, false)
+		if m, ok := ms.v1For("memory", pg.memory); ok {
+			dir, _ := locate(m, pg.memory)
+			file = dir + "/" + oomCounterV1
+		}
+	case "v2":
+		pg, perr = readProcGroups(f, true)
+		if m, ok := ms.v2For(pg.unified); ok {
+			dir, _ := locate(m, pg.unified)
+			file = dir + "/" + oomCounterV2
+		}
+	}
+	if file == "" {
+		msg := "no OOM-kill counter: the cgroup memory controller is not mounted"
+		for _, e := range []error{err, perr} {
+			if e != nil {
+				msg += "; " + e.Error()
+			}
+		}
+		return "", errors.New(msg)
+	}
+	return file, nil
 }

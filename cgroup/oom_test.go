@@ -51,3 +51,33 @@ func TestReadOOMKillsMissingFile(t *testing.T) {
 		t.Errorf("error = %v, want one naming the missing file", err)
 	}
 }
+
+// FindOOMKillFile is Detect's OOMKillFile without the limits: the same
+// file for every fixture tree, and an error naming the cause where Detect
+// finds none.
+func TestFindOOMKillFileMatchesDetect(t *testing.T) {
+	dirs, err := os.ReadDir(filepath.Join("testdata", "detect"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range dirs {
+		t.Run(e.Name(), func(t *testing.T) {
+			root := filepath.Join("testdata", "detect", e.Name())
+			lim, _ := Detect(root)
+			got, err := FindOOMKillFile(root)
+			switch {
+			case lim.OOMKillFile == "" && (err == nil || !strings.Contains(err.Error(), "memory controller is not mounted")):
+				t.Errorf("FindOOMKillFile = %q, %v; want an error, as Detect found no counter", got, err)
+			case lim.OOMKillFile != "" && (err != nil || got != lim.OOMKillFile):
+				t.Errorf("FindOOMKillFile = %q, %v; Detect found %q", got, err, lim.OOMKillFile)
+			}
+		})
+	}
+}
+
+func TestFindOOMKillFileMissingRoot(t *testing.T) {
+	_, err := FindOOMKillFile(filepath.Join(t.TempDir(), "nothing"))
+	if err == nil || !strings.Contains(err.Error(), "/proc/self/mountinfo") {
+		t.Errorf("error = %v, want one naming the unreadable mountinfo", err)
+	}
+}

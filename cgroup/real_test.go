@@ -44,6 +44,12 @@ func runHelper(mode string) int {
 	if err := json.NewEncoder(os.Stdout).Encode(lim); err != nil {
 		return 2
 	}
+	// The counter a supervisor finds without the limits must be the one
+	// detection reports, in the real groups too.
+	if file, err := FindOOMKillFile("/"); err != nil || file != lim.OOMKillFile {
+		fmt.Fprintf(os.Stderr, "FindOOMKillFile = %q, %v; Detect found %q\n", file, err, lim.OOMKillFile)
+		return 4
+	}
 	if mode != "oom" {
 		return 0
 	}

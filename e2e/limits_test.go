@@ -108,3 +108,32 @@ func TestAgentOOMKilled(t *testing.T) {
 		t.Errorf("no OOM message from the launcher in the log:\n%s", log)
 	}
 }
+
+// A command without a JVM, supervised as PID 1, killed by the kernel OOM
+// killer: the launcher exits 137 and says so once, with the container's
+// limit, though it looked for the counter alone when the command started
+// and read the limits only for the diagnosis. Private and host cgroup
+// paths both.
+func TestExecOOMKilled(t *testing.T) {
+	s := need(t)
+	image := s.agentImage(t, jre17)
+	hog := `$x = "a" x (512 << 20); print length($x), "\n"`
+	for _, ns := range []string{"host", "private"} {
+		t.Run("cgroupns-"+ns, func(t *testing.T) {
+			r := runContainer(t, runOpts{
+				image:  image,
+				podman: []string{"-m", "64m", "--memory-swap", "64m", "--cgroupns=" + ns},
+				args:   []string{"exec", "--", "perl", "-e", hog},
+			})
+			if r.code != 137 {
+				t.Fatalf("exit %d, want 137 (SIGKILL by the OOM killer)\n%s", r.code, r)
+			}
+			if n := strings.Count(r.stderr, "killed by the kernel OOM killer"); n != 1 {
+				t.Fatalf("%d OOM lines, want 1\n%s", n, r)
+			}
+			if !strings.Contains(r.stderr, `memory_limit="64.0 MiB (/sys/fs/cgroup/memory/`) {
+				t.Errorf("OOM line without the container's 64 MiB limit\n%s", r)
+			}
+		})
+	}
+}

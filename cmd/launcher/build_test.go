@@ -19,11 +19,19 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(root, "home"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	newPlanner := func(pid int, planOnly bool) (planner, *strings.Builder) {
+	oom := filepath.Join(root, "sys/fs/cgroup/memory/memory.oom_control")
+	if err := os.WriteFile(oom, []byte("oom_kill_disable 0\nunder_oom 0\noom_kill 7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	newPlanner := func(pid int, planOnly bool, level ...string) (planner, *strings.Builder) {
 		var logs strings.Builder
 		h := host{root: root, env: []string{"PATH=/usr/bin:/bin", "HOME=/home"}, stderr: &logs,
 			pid: pid, uid: os.Getuid(), gid: os.Getgid(), arch: "amd64"}
-		return planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", "debug"), planOnly: planOnly}, &logs
+		lvl := "debug"
+		if len(level) > 0 {
+			lvl = level[0]
+		}
+		return planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", lvl), planOnly: planOnly}, &logs
 	}
 	exec := invocation{mode: "exec", args: []string{"true"}}
 
@@ -40,14 +48,32 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 		t.Fatalf("limits logged before they were read:\n%s", logs)
 	}
 	w := pl.oomWatch(p)
-	if n, err := w.Read(); err != nil || n != 0 {
-		t.Fatalf("first oom_kill reading = %d, %v", n, err)
+	if n, err := w.Read(); err != nil || n != 7 {
+		t.Fatalf("first oom_kill reading = %d, %v; want the fixture's 7", n, err)
 	}
 	if p.Limits.Cgroup != "v1" || p.Limits.OOMKillFile == "" || !strings.Contains(logs.String(), "msg=limits component=launcher cgroup=v1") {
 		t.Fatalf("limits after the first reading: %+v\nlogs:\n%s", p.Limits, logs)
 	}
 	if !strings.HasPrefix(w.Limit(), "300.0 MiB") {
 		t.Fatalf("OOM watch limit %q, want the fixture's 300 MiB", w.Limit())
+	}
+
+	// Without debug logging nothing wants the limits until a diagnosis:
+	// the first reading finds the counter alone.
+	pl, logs = newPlanner(1, false, "info")
+	p = pl.build(context.Background(), exec)
+	w = pl.oomWatch(p)
+	if n, err := w.Read(); err != nil || n != 7 {
+		t.Fatalf("first oom_kill reading = %d, %v; want the fixture's 7", n, err)
+	}
+	if p.limits == nil || p.Limits.Cgroup != "" {
+		t.Fatalf("limits read for the first oom_kill reading without debug logging: %+v", p.Limits)
+	}
+	if !strings.HasPrefix(w.Limit(), "300.0 MiB") || p.Limits.Cgroup != "v1" {
+		t.Fatalf("OOM watch limit %q (limits %+v), want the fixture's 300 MiB read for the diagnosis", w.Limit(), p.Limits)
+	}
+	if strings.Contains(logs.String(), "msg=limits") {
+		t.Fatalf("limits logged without debug logging:\n%s", logs)
 	}
 
 	for name, pl := range map[string]planner{
