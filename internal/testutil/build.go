@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // BuildStatic builds the packages (paths relative to the test's package,
@@ -57,6 +59,65 @@ func GoBuild(dir, ldflags string, pkgs ...string) ([]string, error) {
 			name = filepath.Base(wd)
 		}
 		bins[i] = filepath.Join(dir, name)
+		if err := rewrite(bins[i]); err != nil {
+			return nil, err
+		}
 	}
 	return bins, nil
+}
+
+// rewrite writes the file anew with write(2), as unpacking an image layer
+// or installing a package does. The linker writes its output through a
+// shared mapping, which leaves the file's page cache in scattered 4 KiB
+// pages; a written file gets large, contiguous folios on this kernel, and
+// the same bytes then start 0.6-0.9 ms faster on the machine we measure
+// on. Start-up benchmarks must time binaries as they would be deployed.
+func rewrite(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, data, fi.Mode().Perm()); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// ReadBack copies the binary at path to path+"-readback" and evicts the
+// copy from the page cache, so that its first exec reads it back from disk
+// as a node does once an image's pages were dropped: the kernel then maps
+// it in scattered 4 KiB pages, as the linker leaves a file it wrote (see
+// rewrite), and it stays so while it is cached. Start-up benchmarks time
+// both states.
+func ReadBack(tb testing.TB, path string) string {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cp := path + "-readback"
+	f, err := os.OpenFile(cp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o755)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		tb.Fatal(err)
+	}
+	// Only clean pages can be dropped.
+	if err := f.Sync(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return cp
 }
