@@ -72,7 +72,7 @@ func unsharePID1(args ...string) []string {
 // work (benchExecFirst), and *-own-us the launcher against that. Binaries
 // are timed as an image layer's extraction writes them (testutil.GoBuild)
 // and, in the *-readback-us metrics, as read back from disk once their
-// pages were dropped: a Go binary starts 0.5-0.8 ms slower so here.
+// pages were dropped: the floor starts 0.4-0.7 ms slower so here.
 func BenchmarkStartOverhead(b *testing.B) {
 	launcher, floor, first := buildBinaries(b)
 	env := os.Environ()
