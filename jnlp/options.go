@@ -1,6 +1,9 @@
 package jnlp
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // remotingOption says whether name is an option of remoting's Launcher or
 // jnlp.Main and how many values it takes. A word that is not an option nor
@@ -12,7 +15,7 @@ func remotingOption(name string) (values int, known bool) {
 	case "-url", "-secret", "-name",
 		"-workDir", "-internalDir",
 		"-webSocketHeader",
-		"-tunnel", "-direct", "-instanceIdentity", "-protocols",
+		"-tunnel", "-direct", "-directConnection", "-instanceIdentity", "-protocols",
 		"-cert",
 		"-credentials", "-proxyCredentials", "-auth",
 		"-noReconnectAfter",
@@ -27,6 +30,59 @@ func remotingOption(name string) (values int, known bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// canonical maps remoting's option aliases to the names it declares them
+// under, so that settings and rules see one name.
+func canonical(name string) string {
+	switch name {
+	case "-directConnection":
+		return "-direct"
+	case "-jnlpCredentials":
+		return "-credentials"
+	case "-disableHttpsCertValidation":
+		return "-noCertificateCheck"
+	case "-noreconnect":
+		return "-noReconnect"
+	case "-classpath":
+		return "-cp"
+	}
+	return name
+}
+
+// remotingRules are the depends and forbids that remoting's Launcher
+// declares for option name (args4j @Option, canonical names). Remoting
+// rejects a violation by printing its usage and exiting 0, so the launcher
+// checks them before Java starts.
+func remotingRules(name string) (depends, forbids []string) {
+	switch name {
+	case "-webSocket":
+		return []string{"-url"}, []string{"-direct", "-tunnel", "-credentials", "-noKeepAlive"}
+	case "-webSocketHeader":
+		return []string{"-webSocket"}, nil
+	case "-direct":
+		return []string{"-instanceIdentity"}, []string{"-jnlpUrl", "-url", "-tunnel"}
+	case "-instanceIdentity", "-protocols":
+		return []string{"-direct"}, nil
+	case "-jnlpUrl":
+		return nil, []string{"-direct", "-name", "-tunnel", "-url", "-webSocket"}
+	case "-cert":
+		return nil, []string{"-noCertificateCheck"}
+	case "-noCertificateCheck":
+		return nil, []string{"-cert"}
+	case "-noReconnectAfter":
+		return nil, []string{"-noReconnect"}
+	case "-internalDir", "-failIfWorkDirIsMissing":
+		return []string{"-workDir"}, nil
+	}
+	return nil, nil
+}
+
+// conflict says whether remoting rejects options x and y together.
+func conflict(x, y string) bool {
+	_, fx := remotingRules(x)
+	_, fy := remotingRules(y)
+	return slices.Contains(fx, y) || slices.Contains(fy, x)
 }
 
 // secretOption says whether the value of option name must never be shown.
@@ -51,7 +107,7 @@ func Reserved(word string) bool {
 // word is one parsed remoting argument: an option with its value (if it
 // takes one), an unknown option, or a positional word.
 type word struct {
-	name       string   // option name, "" for a positional
+	name       string   // option name (canonical), "" for a positional
 	value      string   // the option's value or the positional word
 	hasValue   bool     // the option takes a value
 	inline     bool     // given as -opt=value
@@ -82,7 +138,7 @@ func scanWords(args []string) (words []word, missing string) {
 		}
 		name, value, inline := splitOption(a)
 		n, known := remotingOption(name)
-		w := word{name: name, known: known, inline: inline, raw: []string{a}}
+		w := word{name: canonical(name), known: known, inline: inline, raw: []string{a}}
 		switch {
 		case inline:
 			w.value, w.hasValue = value, true

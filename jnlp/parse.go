@@ -3,6 +3,7 @@ package jnlp
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -91,8 +92,21 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 		return Agent{}, errors.New(msg)
 	}
 
+	optWords = a.dropConflicting(optWords, argWords)
+	for _, w := range optWords {
+		if w.name == "-secret" {
+			// The agent reads the secret from a descriptor; the
+			// variable would show it to every build (`sh 'env'`).
+			a.ScrubEnv = append(a.ScrubEnv, "REMOTING_OPTS")
+			break
+		}
+	}
+
 	argL := collect("the arguments", argWords, &a)
 	optL := collect("REMOTING_OPTS", optWords, &a)
+	if len(argL.vals["-jnlpUrl"])+len(optL.vals["-jnlpUrl"]) > 0 {
+		env = a.withoutConnectionVars(env)
+	}
 	// Remoting's own order puts REMOTING_OPTS before the arguments.
 	a.Options = append(passThrough(optWords), passThrough(argWords)...)
 
@@ -120,6 +134,54 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	return a, nil
 }
 
+// dropConflicting removes the REMOTING_OPTS options that remoting rejects
+// beside an option given in the arguments: the arguments win, as they do
+// over the same option (the Kubernetes plugin's default REMOTING_OPTS
+// holds -noReconnectAfter, which forbids a -noReconnect added to the
+// container's arguments). Settings Agent keeps in fields follow their own
+// rules (see validate).
+func (a *Agent) dropConflicting(opts, args []word) []word {
+	var out []word
+	for _, o := range opts {
+		drop := ""
+		for _, w := range args {
+			if !o.positional && !w.positional && !owned(o.name) && !owned(w.name) && conflict(o.name, w.name) {
+				drop = w.name
+				break
+			}
+		}
+		if drop != "" {
+			a.Warnings = append(a.Warnings, fmt.Sprintf("%s in REMOTING_OPTS dropped: %s in the arguments wins, and remoting rejects the two together", o.name, drop))
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// withoutConnectionVars hides the variables that would add what remoting
+// forbids beside -jnlpUrl (-url, -name, -tunnel, -direct, -webSocket): the
+// agent reads those settings from the JNLP file.
+func (a *Agent) withoutConnectionVars(env func(string) string) func(string) string {
+	hidden := []string{"JENKINS_URL", "JENKINS_TUNNEL", "JENKINS_DIRECT_CONNECTION", "JENKINS_INSTANCE_IDENTITY",
+		"JENKINS_PROTOCOLS", "JENKINS_WEB_SOCKET", "JENKINS_NAME", "JENKINS_AGENT_NAME", "SLAVE_NODE_NAME"}
+	var set []string
+	for _, k := range hidden {
+		if env(k) != "" {
+			set = append(set, k)
+		}
+	}
+	if len(set) > 0 {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("-jnlpUrl given: %s ignored, the agent reads its connection settings from the JNLP file", strings.Join(set, ", ")))
+	}
+	return func(k string) string {
+		if slices.Contains(hidden, k) {
+			return ""
+		}
+		return env(k)
+	}
+}
+
 // collect gathers one source's owned options into a layer and copies the
 // read-only certificate settings into a.
 func collect(source string, words []word, a *Agent) layer {
@@ -136,7 +198,7 @@ func collect(source string, words []word, a *Agent) layer {
 			if a.Cert == "" {
 				a.Cert = w.value
 			}
-		case w.name == "-noCertificateCheck" || w.name == "-disableHttpsCertValidation":
+		case w.name == "-noCertificateCheck":
 			a.NoCertCheck = true
 		case !w.known:
 			name, _, _ := strings.Cut(w.name, "=")

@@ -91,8 +91,12 @@ func TestParse(t *testing.T) {
 					t.Errorf("secret shown in %q", w)
 				}
 			}
-			if !a.Info && !slices.Equal(a.ScrubEnv, []string{"JENKINS_SECRET", "SLAVE_NODE_SECRET"}) {
-				t.Errorf("ScrubEnv %q", a.ScrubEnv)
+			scrub := []string{"JENKINS_SECRET", "SLAVE_NODE_SECRET"}
+			if s, ok := readLines(t, filepath.Join(dir, "scrub")); ok {
+				scrub = s
+			}
+			if !a.Info && !slices.Equal(a.ScrubEnv, scrub) {
+				t.Errorf("ScrubEnv %q, want %q", a.ScrubEnv, scrub)
 			}
 		})
 	}
@@ -135,13 +139,22 @@ func TestParseFields(t *testing.T) {
 		t.Errorf("Argv after changing WorkDir, no secret arg: %q", got)
 	}
 	const pemFile = "@testdata/parse/cert-and-options-equals/ca.pem"
-	a, err = Parse(fixtureEnv(t, "testdata/parse/cert-and-options-equals"),
-		[]string{"-url", "https://j/", "-disableHttpsCertValidation", "-cert", pemFile, "-cert", pemFile})
+	certEnv := fixtureEnv(t, "testdata/parse/cert-and-options-equals")
+	a, err = Parse(certEnv, []string{"-url", "https://j/", "-cert", pemFile, "-cert", pemFile})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.NoCertCheck || a.Cert != pemFile || !slices.Equal(a.Certs, []string{pemFile, pemFile}) {
+	if a.NoCertCheck || a.Cert != pemFile || !slices.Equal(a.Certs, []string{pemFile, pemFile}) {
 		t.Errorf("NoCertCheck %v Cert %q Certs %q", a.NoCertCheck, a.Cert, a.Certs)
+	}
+	// Remoting's alias counts as the option.
+	a, err = Parse(certEnv, []string{"-url", "https://j/", "-disableHttpsCertValidation"})
+	if err != nil || !a.NoCertCheck {
+		t.Fatalf("-disableHttpsCertValidation: NoCertCheck %v, %v", a.NoCertCheck, err)
+	}
+	_, err = Parse(certEnv, []string{"-url", "https://j/", "-disableHttpsCertValidation", "-cert", pemFile})
+	if err == nil || !strings.Contains(err.Error(), "-noCertificateCheck cannot be used with -cert") {
+		t.Errorf("-cert with -disableHttpsCertValidation: %v, want remoting's conflict", err)
 	}
 }
 

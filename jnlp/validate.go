@@ -6,28 +6,33 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // validate rejects what remoting would reject (it prints usage and exits 0,
-// hiding the error) and drops the tunnel that websocket forbids.
+// hiding the error). The tunnel, which the plugins set whenever one is
+// configured, is dropped instead where remoting forbids it: with websocket
+// and with a direct connection.
 func (a *Agent) validate() error {
-	if a.WebSocket && a.Direct != "" {
-		return errors.New("-webSocket cannot be used with -direct (or JENKINS_DIRECT_CONNECTION)")
-	}
 	if a.WebSocket && len(a.URLs) > 1 {
 		return fmt.Errorf("-webSocket takes exactly one -url, got %d", len(a.URLs))
 	}
-	if a.WebSocket && a.Tunnel != "" {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("-tunnel %q dropped: remoting forbids it with -webSocket", a.Tunnel))
+	if a.Tunnel != "" && (a.WebSocket && a.Direct == "" || a.Direct != "" && !a.WebSocket) {
+		with := "-webSocket"
+		if a.Direct != "" {
+			with = "-direct"
+		}
+		a.Warnings = append(a.Warnings, fmt.Sprintf("-tunnel %q dropped: remoting forbids it with %s", a.Tunnel, with))
 		a.Tunnel = ""
+	}
+	if err := a.checkRules(); err != nil {
+		return err
 	}
 	switch {
 	case a.Direct != "":
 		a.Mode = ModeDirect
-		if a.InstanceIdentity == "" {
-			return errors.New("-direct needs -instanceIdentity (or JENKINS_INSTANCE_IDENTITY)")
-		}
 		if err := checkHostPort(a.Direct); err != nil {
 			return fmt.Errorf("-direct %q: %w", a.Direct, err)
 		}
@@ -57,6 +62,83 @@ func (a *Agent) validate() error {
 	// The -cert values only: the system roots are read when a client is
 	// made, and only for https.
 	return appendCerts(x509.NewCertPool(), a.Certs)
+}
+
+// checkRules applies remoting's depends and forbids (remotingRules) to the
+// options the agent would get, in their order on its command line.
+func (a *Agent) checkRules() error {
+	names := a.optionNames()
+	// Conflicts first: a missing option may be a consequence of one.
+	for _, n := range names {
+		_, forbids := remotingRules(n)
+		for _, f := range forbids {
+			if slices.Contains(names, f) {
+				return fmt.Errorf("%s cannot be used with %s: remoting rejects the two together%s", n, f, varHint(n, f))
+			}
+		}
+	}
+	for _, n := range names {
+		depends, _ := remotingRules(n)
+		for _, d := range depends {
+			if !slices.Contains(names, d) {
+				return fmt.Errorf("%s needs %s: remoting rejects it alone%s", n, d, varHint(n, d))
+			}
+		}
+	}
+	return nil
+}
+
+// optionNames lists the options of the agent's command line, canonical.
+func (a *Agent) optionNames() []string {
+	var names []string
+	words, _ := scanWords(a.Argv(""))
+	for _, w := range words {
+		if !w.positional && w.known {
+			names = append(names, w.name)
+		}
+	}
+	if a.Secret != "" {
+		names = append(names, "-secret")
+	}
+	return names
+}
+
+// varHint names the variables that set options x and y, if any, since a
+// plugin's environment is where such a pair usually comes from.
+func varHint(x, y string) string {
+	var vars []string
+	for _, n := range []string{x, y} {
+		if v := optionVar(n); v != "" {
+			vars = append(vars, v+" for "+n)
+		}
+	}
+	if len(vars) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(vars, ", ") + ")"
+}
+
+// optionVar is the variable of the old jenkins-agent script that sets name.
+func optionVar(name string) string {
+	switch name {
+	case "-url":
+		return "JENKINS_URL"
+	case "-tunnel":
+		return "JENKINS_TUNNEL"
+	case "-direct":
+		return "JENKINS_DIRECT_CONNECTION"
+	case "-instanceIdentity":
+		return "JENKINS_INSTANCE_IDENTITY"
+	case "-protocols":
+		return "JENKINS_PROTOCOLS"
+	case "-webSocket":
+		return "JENKINS_WEB_SOCKET"
+	case "-workDir":
+		return "JENKINS_AGENT_WORKDIR"
+	case "-name":
+		return "JENKINS_AGENT_NAME"
+	}
+	return ""
 }
 
 func checkURL(u string) error {
