@@ -5,10 +5,17 @@ import (
 	"strings"
 )
 
-// secretWord finds the argument that holds the secret in clear: the value
-// of -secret (or -secret=VALUE), or the first of the positional SECRET NAME
-// pair. It returns its index and whether it is the inline -secret= form.
-func secretWord(args []string) (idx int, inline bool, ok bool) {
+// secretSpot is an argument that holds the secret in clear.
+type secretSpot struct {
+	idx    int
+	inline bool // the -secret=VALUE form
+}
+
+// secretWords finds every argument that holds the secret in clear: each
+// value of -secret (or -secret=VALUE), and the first of a positional SECRET
+// NAME pair. secret is the one to hand over: the last -secret in clear,
+// else the positional one.
+func secretWords(args []string) (spots []secretSpot, secret string) {
 	var pos []int
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -16,33 +23,29 @@ func secretWord(args []string) (idx int, inline bool, ok bool) {
 			pos = append(pos, i)
 			continue
 		}
-		name, _, isInline := splitOption(a)
+		name, value, isInline := splitOption(a)
 		n, _ := remotingOption(name)
 		switch {
-		case name == "-secret" && isInline:
-			idx, inline, ok = i, true, true
-		case name == "-secret" && i+1 < len(args):
-			idx, inline, ok = i+1, false, true
+		case name == "-secret" && isInline && inClear(value):
+			spots, secret = append(spots, secretSpot{i, true}), value
+		case name == "-secret" && !isInline && i+1 < len(args) && inClear(args[i+1]):
+			spots, secret = append(spots, secretSpot{i + 1, false}), args[i+1]
 		}
 		if !isInline && n == 1 {
 			i++
 		}
 	}
-	if !ok && len(pos) == 2 {
-		idx, ok = pos[0], true
+	if len(pos) == 2 && inClear(args[pos[0]]) {
+		spots = append(spots, secretSpot{idx: pos[0]})
+		if secret == "" {
+			secret = args[pos[0]]
+		}
 	}
-	if !ok {
-		return 0, false, false
-	}
-	v := args[idx]
-	if inline {
-		_, v, _ = splitOption(v)
-	}
-	if v == "" || strings.HasPrefix(v, "@") {
-		return 0, false, false
-	}
-	return idx, inline, true
+	return spots, secret
 }
+
+// inClear says whether a secret value is given in clear, not as @FILE.
+func inClear(v string) bool { return v != "" && !strings.HasPrefix(v, "@") }
 
 // NeedsReexec reports whether the arguments hold the secret in clear (the
 // ECS form `-url URL SECRET NAME`, or -secret VALUE): then the launcher's own
@@ -52,25 +55,26 @@ func NeedsReexec(args []string) bool {
 	if IsCommand(args) {
 		return false
 	}
-	_, _, ok := secretWord(args)
-	return ok
+	spots, _ := secretWords(args)
+	return len(spots) > 0
 }
 
-// ReexecArgs returns args with the secret replaced by SecretRef(fd), and the
-// secret, for the launcher to re-execute itself with SecretFile(secret)
-// inherited at fd. Parse reads the secret back from that descriptor.
+// ReexecArgs returns args with every secret in clear replaced by
+// SecretRef(fd), and the secret, for the launcher to re-execute itself with
+// SecretFile(secret) inherited at fd. Parse reads the secret back from that
+// descriptor.
 func ReexecArgs(args []string, fd int) (newArgs []string, secret string, err error) {
-	idx, inline, ok := secretWord(args)
-	if !ok {
+	spots, secret := secretWords(args)
+	if len(spots) == 0 {
 		return nil, "", errors.New("re-exec: no secret in clear in the arguments")
 	}
 	newArgs = append([]string(nil), args...)
-	if inline {
-		_, secret, _ = splitOption(args[idx])
-		newArgs[idx] = "-secret=" + SecretRef(fd)
-	} else {
-		secret = args[idx]
-		newArgs[idx] = SecretRef(fd)
+	for _, s := range spots {
+		if s.inline {
+			newArgs[s.idx] = "-secret=" + SecretRef(fd)
+		} else {
+			newArgs[s.idx] = SecretRef(fd)
+		}
 	}
 	return newArgs, secret, nil
 }
