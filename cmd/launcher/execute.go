@@ -58,18 +58,6 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 
 	var extra []*os.File
 	if a := p.agent; a != nil && !a.Info {
-		if a.WorkDir != "" {
-			use, warn, err := jnlp.PrepareWorkDir(a.WorkDir, p.Home.Path)
-			if err != nil {
-				undo()
-				log.Error("agent work directory unusable", "dir", a.WorkDir, "error", err)
-				return exitInternal
-			}
-			if warn != "" {
-				log.Warn(warn)
-			}
-			a.WorkDir = use
-		}
 		// One client for the wait and the download, made only if one of
 		// them talks to the controller, and dropped before the agent runs.
 		client := jnlp.NewSharedClient(*a)
@@ -105,6 +93,20 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			undo()
 			log.Error("agent.jar not available", "error", err)
 			return exitNoInput
+		}
+		// Made only now: a signal or a timeout while waiting leaves
+		// nothing behind.
+		if a.WorkDir != "" {
+			use, warn, err := jnlp.PrepareWorkDir(a.WorkDir, p.Home.Path)
+			if err != nil {
+				undo()
+				log.Error("agent work directory unusable", "dir", a.WorkDir, "error", err)
+				return exitInternal
+			}
+			if warn != "" {
+				log.Warn(warn)
+			}
+			a.WorkDir = use
 		}
 		p.Agent.Jar, p.Agent.JarSource, p.Agent.WorkDir = jar, source, a.WorkDir
 		p.argv = agentArgv(p.path, p.JVM.Flags, *a, jar, p.secretFD)

@@ -61,6 +61,7 @@ func agentEnv(t *testing.T, url string) (env []string, home, cache string) {
 		"JENKINS_AGENT_NAME=agent-1",
 		"JENKINS_AGENT_FILE="+filepath.Join(dir, "missing.jar"),
 		"LAUNCHER_CACHE_DIR="+cache,
+		"JENKINS_AGENT_WORKDIR="+filepath.Join(dir, "work", "agent"),
 		"LAUNCHER_CONNECT_TIMEOUT=1m",
 		"LAUNCHER_MEMORY_LIMIT=1Gi",
 	)
@@ -155,6 +156,15 @@ func TestRealSIGTERMWhileWaitingForController(t *testing.T) {
 	if _, err := os.Stat(cache); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("cache dir %s left behind (%v)", cache, err)
 	}
+	// The agent's work directory is made only once the controller is up.
+	if work := filepath.Join(filepath.Dir(cache), "work"); !noFile(work) {
+		t.Errorf("work directory %s left behind", work)
+	}
+}
+
+func noFile(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, os.ErrNotExist)
 }
 
 // TestRealSIGTERMWhileDownloading: the controller is ready but sends
