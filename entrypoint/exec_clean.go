@@ -57,6 +57,20 @@ func defaultIgnoredSignals() {
 	}
 }
 
+// ignoreUncatchable sets signals 32 and 34 to SIG_IGN in a supervisor.
+// Go leaves them to libc (glibc's SIGCANCEL, musl's SIGSYNCCALL) and
+// installs no handler, so they can be neither caught nor forwarded, and
+// their default action would end the supervisor and orphan its command:
+// `kill -34` is glibc's SIGRTMIN, which people do send. Ignored, they are
+// dropped. The command gets them at their default (defaultIgnoredSignals
+// runs before the fork), so this is called again after it.
+func ignoreUncatchable() {
+	ign := kernelSigaction{handler: sigIgn}
+	for _, sig := range []int{32, 34} {
+		_ = rtSigaction(sig, &ign, nil)
+	}
+}
+
 func rtSigaction(sig int, act, old *kernelSigaction) error {
 	const sigsetSize = 8 // the kernel's sigset_t: 64 signals
 	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig),

@@ -57,6 +57,9 @@ func CatchSignals(supervise bool) *Signals {
 			// Listed here, when catching begins: a launcher that replaces
 			// itself without needing signals never lists them.
 			early, late := caughtSignals(supervise)
+			if supervise {
+				ignoreUncatchable()
+			}
 			s.notify(early)
 			close(s.ready)
 			// A supervisor's once the command runs; a launcher that

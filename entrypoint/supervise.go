@@ -61,6 +61,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	// inherit: set them to the default first.
 	defaultIgnoredSignals()
 	pid, err := startChild(cmd)
+	ignoreUncatchable()
 	if err != nil {
 		code := startErrorCode(err)
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err, "exit_code", code)

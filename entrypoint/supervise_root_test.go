@@ -27,6 +27,7 @@ func TestRootSupervise(t *testing.T) {
 
 	t.Run("exit-codes-pass-through", func(t *testing.T) { svExitCodes(t, p) })
 	t.Run("signals-reach-command", func(t *testing.T) { svSignalsReach(t, p) })
+	t.Run("uncatchable-signals-ignored", func(t *testing.T) { svUncatchable(t, p) })
 	t.Run("orphans-reaped", func(t *testing.T) { svOrphansReaped(t, p) })
 	t.Run("signal-group", func(t *testing.T) { svSignalGroup(t, p) })
 	t.Run("clean-signal-state", func(t *testing.T) { svCleanSignalState(t, p) })
@@ -83,6 +84,27 @@ func svSignalsReach(t *testing.T, p svPrograms) {
 				}
 			})
 		}
+	}
+}
+
+// Signals 32 and 34, which Go cannot catch, neither end the launcher
+// (their default action, which would orphan the command) nor reach the
+// command; a SIGTERM after them still does.
+func svUncatchable(t *testing.T, p svPrograms) {
+	for _, mode := range []svMode{svPID1, svPlain} {
+		t.Run(mode.String(), func(t *testing.T) {
+			run := svStart(t, mode, []string{"SUPERVISE_SUBREAPER=1"}, p.supervise, p.test, "wait-signal")
+			run.expect("ready")
+			run.signal(syscall.Signal(32))
+			run.signal(syscall.Signal(34))
+			run.signal(syscall.SIGTERM)
+			if got := run.expect("got "); got != "got 15" {
+				t.Fatalf("command reported %q, want %q", got, "got 15")
+			}
+			if got := run.wait(); got != 143 {
+				t.Fatalf("launcher exited %d, want 143; stderr:\n%s", got, run.stderrText())
+			}
+		})
 	}
 }
 
