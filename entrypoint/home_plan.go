@@ -122,10 +122,19 @@ func (in IdentityInput) homeProblem(label, value string, set bool) string {
 	case filepath.Clean(value) == "/":
 		// Tools then write dotfiles into / (npm, gradle) and fail.
 		return fmt.Sprintf("%s %q is the root directory", label, value)
+	case notDir(in.host(value)):
+		return fmt.Sprintf("%s %q is not a directory", label, value)
 	case !in.Writable(in.host(value)):
 		return fmt.Sprintf("%s %q is not writable", label, value)
 	}
 	return ""
+}
+
+// notDir says whether path exists and is not a directory (after symlinks):
+// access(2) alone would let a writable file pass.
+func notDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }
 
 // fallbackCandidates lists $TMPDIR/home-<uid> then /tmp/home-<uid>.

@@ -28,6 +28,15 @@ func identityCases() []identityCase {
 			want:   HomePlan{Path: "/home/jenkins", Action: HomeKept, Passwd: PasswdPresent, User: "jenkins", UID: 1000, GID: 1000},
 		},
 		{
+			// access(2) lets a regular file pass as writable; the
+			// run's write test would then fail after the plan said
+			// "kept" and a JVM was given it as user.home.
+			name: "home-is-a-file", uid: nobody, gid: nobody,
+			env:     map[string]string{"HOME": "/srv/home"},
+			want:    HomePlan{Path: "/tmp/home-65534", Action: HomeCreate, Passwd: PasswdPresent, User: "nobody", UID: nobody, GID: nobody, Reason: `HOME "/srv/home" is not a directory; passwd home of "nobody" "/nonexistent" is not writable`},
+			wantEnv: []string{"HOME=/tmp/home-65534"},
+		},
+		{
 			name: "nobody-home-nonexistent", uid: nobody, gid: nobody,
 			env:     map[string]string{"HOME": "/nonexistent"},
 			want:    HomePlan{Path: "/tmp/home-65534", Action: HomeCreate, Passwd: PasswdPresent, User: "nobody", UID: nobody, GID: nobody, Reason: `HOME "/nonexistent" is not writable`},
