@@ -24,12 +24,15 @@ type mapping struct {
 // that set-up touched. The supervisor then needs few of them, and those it
 // touches again come back from the page cache: VmRSS drops by about 2 MiB.
 func shrinkWhileWaiting() {
-	debug.FreeOSMemory()
-	maps, err := smallfile.Read("/proc/self/maps", 1<<20)
-	if err != nil {
-		return
+	// smaps, not maps: it shows which read-only mappings hold pages of
+	// their own (see readOnlyFileMappings). Read first, so that the GC
+	// below gives its buffer (tens of KiB) back too.
+	maps, err := smallfile.Read("/proc/self/smaps", 1<<20)
+	var ranges []mapping
+	if err == nil {
+		ranges, err = readOnlyFileMappings(bytes.NewReader(maps))
 	}
-	ranges, err := readOnlyFileMappings(bytes.NewReader(maps))
+	debug.FreeOSMemory()
 	if err != nil {
 		return
 	}
@@ -41,22 +44,38 @@ func shrinkWhileWaiting() {
 		// A raw system call: the range is not Go memory (no []byte for
 		// unix.Madvise), madvise does not block, and x/sys/unix's wrappers
 		// would bring back 64 KiB more of code. DONTNEED is safe only
-		// because these mappings are private, file-backed and never
-		// written.
+		// because these mappings are private, file-backed and hold no page
+		// of their own: dropped pages are read again from the file.
 		_, _, _ = syscall.RawSyscall(syscall.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_DONTNEED)
 	}
 }
 
 // readOnlyFileMappings returns the private, file-backed mappings without
-// write permission from a /proc/PID/maps listing: code and read-only data,
-// whose pages can be dropped and read again from the file.
+// write permission from a /proc/PID/maps or /proc/PID/smaps listing: code
+// and read-only data, whose pages can be dropped and read again from the
+// file. With smaps, a mapping that holds anonymous pages is left out: the
+// loader wrote to it before making it read-only (a PIE binary's RELRO
+// segment, its relocated pointers), and dropping those pages would bring
+// back the file's unrelocated bytes (a PIE build crashed so 50 ms in).
 func readOnlyFileMappings(r io.Reader) ([]mapping, error) {
 	var out []mapping
+	var cur *mapping // the last header's mapping, if it qualifies
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
-		// start-end perms offset dev inode [path]
 		f := strings.Fields(line)
+		if len(f) >= 2 && strings.HasSuffix(f[0], ":") {
+			// An smaps field of the mapping above.
+			if f[0] == "Anonymous:" && f[1] != "0" {
+				cur = nil
+			}
+			continue
+		}
+		if cur != nil {
+			out = append(out, *cur)
+			cur = nil
+		}
+		// start-end perms offset dev inode [path]
 		if len(f) < 6 {
 			continue // anonymous mapping: no path
 		}
@@ -70,7 +89,10 @@ func readOnlyFileMappings(r io.Reader) ([]mapping, error) {
 		if !ok || err1 != nil || err2 != nil || end <= start {
 			return nil, fmt.Errorf("maps: bad address range in %q", line)
 		}
-		out = append(out, mapping{start: uintptr(start), end: uintptr(end)})
+		cur = &mapping{start: uintptr(start), end: uintptr(end)}
+	}
+	if cur != nil {
+		out = append(out, *cur)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("maps: %w", err)

@@ -115,3 +115,24 @@ func TestRealOOMKillExplained(t *testing.T) {
 	}
 	t.Log(strings.TrimSpace(out))
 }
+
+// TestRealShrinkPIE: a position-independent build (what some distributions
+// build Go programs as) survives the shrink. Its RELRO segment is read-only
+// but was written by the loader; dropping those pages brought back
+// unrelocated pointers and the supervisor died of SIGSEGV 50 ms in.
+func TestRealShrinkPIE(t *testing.T) {
+	t.Setenv("GOFLAGS", "-buildmode=pie")
+	bins := testutil.BuildStatic(t, t.TempDir(), "./internal/superviseprog", "./internal/testprog")
+	out, err := exec.Command("file", bins[0]).Output()
+	if err == nil && !strings.Contains(string(out), "pie executable") {
+		t.Fatalf("not a PIE build: %s", out)
+	}
+	// The command outlives the shrink (shrinkDelay after its start).
+	run := svStart(t, svPlain, []string{"SUPERVISE_SUBREAPER=1"}, bins[0], bins[1], "hog", "1", (shrinkDelay + 250*time.Millisecond).String())
+	if got := run.expect("survived"); !strings.HasPrefix(got, "survived") {
+		t.Fatalf("command said %q", got)
+	}
+	if code := run.wait(); code != 0 {
+		t.Fatalf("launcher exited %d, want 0; stderr:\n%s", code, run.stderrText())
+	}
+}

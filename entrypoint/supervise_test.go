@@ -106,6 +106,8 @@ func TestReadOnlyFileMappings(t *testing.T) {
 	}{
 		{"static-go", []mapping{{0x400000, 0x4f4000}, {0x4f4000, 0x61c000}}, false},
 		{"shared-and-deleted", []mapping{{0x400000, 0x4f4000}}, false},
+		// The RELRO mapping (584 kB anonymous: relocated) stays.
+		{"pie-smaps", []mapping{{0x55eebbc2d000, 0x55eebbf4d000}, {0x55eebbf4d000, 0x55eebc279000}}, false},
 		{"bad-range", nil, true},
 		{"empty", nil, false},
 	} {
