@@ -57,9 +57,6 @@ func CatchSignals(supervise bool) *Signals {
 			// Listed here, when catching begins: a launcher that replaces
 			// itself without needing signals never lists them.
 			early, late := caughtSignals(supervise)
-			if supervise {
-				ignoreUncatchable()
-			}
 			s.notify(early)
 			close(s.ready)
 			// A supervisor's once the command runs; a launcher that
@@ -72,6 +69,10 @@ func CatchSignals(supervise bool) *Signals {
 		go s.dispatch()
 	}
 	if supervise {
+		// In line, not in the goroutine: a launcher that replaces itself
+		// after all resets ignored signals before its exec, and must not
+		// race this.
+		ignoreUncatchable()
 		s.start()
 	}
 	return s
