@@ -121,7 +121,10 @@ func Run(cmd Command, sigs *Signals, opts Options) int {
 			"fd", busy)
 		return Supervise(cmd, sigs, opts)
 	}
-	return execCommand(cmd, sigs, opts.Logger)
+	code := execCommand(cmd, sigs, opts.Logger)
+	// Back here: the command did not start.
+	opts.notStarted()
+	return code
 }
 
 // execCommand replaces the launcher with cmd; it returns only on failure.

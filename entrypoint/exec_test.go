@@ -132,3 +132,44 @@ func TestShouldSupervise(t *testing.T) {
 		}
 	}
 }
+
+// NotStarted runs once whenever Run returns without the command having
+// started: a terminating signal during set-up, or a start failure, as
+// supervisor and as a launcher that would replace itself. (The command path
+// is missing, so a broken signal check gives 127 instead of an exec.)
+func TestNotStarted(t *testing.T) {
+	missing := Command{Path: filepath.Join(t.TempDir(), "tool"), Args: []string{"tool"}}
+	for _, c := range []struct {
+		name      string
+		signalled bool
+		subreaper bool
+		want      int
+	}{
+		{"signal-supervising", true, true, 143},
+		{"signal-replacing", true, false, 143},
+		{"missing-supervising", false, true, ExitNotFound},
+		{"missing-replacing", false, false, ExitNotFound},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sigs := newSignals()
+			sigs.start()
+			if c.signalled {
+				sigs.cancel(&SignalError{Signal: syscall.SIGTERM})
+			}
+			calls := 0
+			opts := Options{NotStarted: func() { calls++ }}
+			if c.subreaper {
+				// Supervise itself: LAUNCHER_SUBREAPER would make the
+				// test process a subreaper.
+				if got := Supervise(missing, sigs, opts); got != c.want {
+					t.Fatalf("Supervise = %d, want %d", got, c.want)
+				}
+			} else if got := Run(missing, sigs, opts); got != c.want {
+				t.Fatalf("Run = %d, want %d", got, c.want)
+			}
+			if calls != 1 {
+				t.Errorf("NotStarted ran %d times, want 1", calls)
+			}
+		})
+	}
+}

@@ -28,6 +28,18 @@ type Options struct {
 	// Quiet logs the command's start and exit at debug level instead of
 	// info: a plain command's stderr is its own, as under tini.
 	Quiet bool
+	// NotStarted runs when the command does not start after all (a
+	// terminating signal during set-up, or it cannot be executed), before
+	// Run returns, so that the caller removes what it made for it (a
+	// home, a passwd line). nil: nothing.
+	NotStarted func()
+}
+
+// notStarted runs o.NotStarted, if any.
+func (o Options) notStarted() {
+	if o.NotStarted != nil {
+		o.NotStarted()
+	}
 }
 
 // Supervise starts cmd as a child in its own process group (the terminal's
@@ -48,6 +60,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	sigs.awaitForwarded()
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
+		opts.notStarted()
 		return se.ExitCode()
 	}
 	if opts.Subreaper && os.Getpid() != 1 {
@@ -65,6 +78,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if err != nil {
 		code := startErrorCode(err)
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err, "exit_code", code)
+		opts.notStarted()
 		return code
 	}
 	lifecycle := slog.LevelInfo

@@ -140,6 +140,7 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 		Logger:      log,
 		OOM:         pl.oomWatch(p),
 		Quiet:       p.Agent == nil,
+		NotStarted:  undo,
 	}
 	return entrypoint.Run(entrypoint.Command{Path: p.path, Args: p.argv, Env: env, ExtraFiles: extra}, sigs, opts)
 }
