@@ -100,16 +100,14 @@ func run(h host, args []string) int {
 	return pl.execute(ctx, p, sigs)
 }
 
-// needSignals reports whether the launcher must catch signals from the
-// start, and whether it will supervise (and so forward every signal). It
-// need not catch when it will replace itself with a command right after a
-// short set-up (exec or single-command mode, not PID 1, no subreaper), or
-// when it runs nothing at all (plan, version, help, install): a signal then
-// has its default action and ends the launcher at once, as it would end the
-// command, and catching costs a thread and a hand-off per signal (about 0.3
-// ms of a start that is meant to add no more than 0.5 ms). Agent mode may
-// wait for the controller: it gets a Signals, which a launcher that
-// replaces itself starts only when it has to (see entrypoint.CatchSignals).
+// needSignals reports whether the launcher needs a Signals, and whether
+// it will supervise (and so forward every signal from the start). A run
+// that will replace itself (agent, exec or single-command mode, not PID 1,
+// no subreaper) gets one that starts catching only when it has to, before
+// it creates a home or runs `java -version` (see entrypoint.CatchSignals):
+// catching costs threads and a hand-off per signal, about 0.3 ms of a start
+// meant to add no more than 0.5 ms. Runs of nothing (plan, version, help,
+// install) get none: a signal's default action ends them.
 func needSignals(h host, inv invocation, invErr error) (need, supervise bool) {
 	if h.pid == 1 {
 		return true, true
@@ -120,9 +118,9 @@ func needSignals(h host, inv invocation, invErr error) (need, supervise bool) {
 			return true, true
 		}
 	}
-	// exec and the single command replace themselves; plan, version, help
-	// and install (invErr: not a run) run nothing and end in milliseconds.
-	return invErr == nil && inv.mode == "agent", false
+	// plan, version, help and install (invErr: not a run) run nothing and
+	// end in milliseconds.
+	return invErr == nil, false
 }
 
 // reexecWithoutSecret runs the launcher again with the secret moved from

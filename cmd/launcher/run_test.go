@@ -95,8 +95,8 @@ func TestNeedSignals(t *testing.T) {
 	}{
 		{"agent waits for the controller", 42, nil, nil, true, false},
 		{"ECS form goes to the agent", 42, nil, []string{"-url", "u", "s", "n"}, true, false},
-		{"exec replaces itself", 42, nil, []string{"exec", "--", "true"}, false, false},
-		{"single command replaces itself", 42, nil, []string{"bash"}, false, false},
+		{"exec replaces itself, catching if it must", 42, nil, []string{"exec", "--", "true"}, true, false},
+		{"single command replaces itself, catching if it must", 42, nil, []string{"bash"}, true, false},
 		{"plan runs nothing", 42, nil, []string{"plan", "--json"}, false, false},
 		{"version runs nothing", 42, nil, []string{"version"}, false, false},
 		{"PID 1 always catches", 1, nil, []string{"exec", "--", "true"}, true, true},
@@ -104,7 +104,7 @@ func TestNeedSignals(t *testing.T) {
 		{"PID 1 agent supervises", 1, nil, nil, true, true},
 		{"subreaper stays", 42, []string{"LAUNCHER_SUBREAPER=true"}, []string{"bash"}, true, true},
 		{"subreaper agent supervises", 42, []string{"LAUNCHER_SUBREAPER=1"}, nil, true, true},
-		{"subreaper off", 42, []string{"LAUNCHER_SUBREAPER=false"}, []string{"bash"}, false, false},
+		{"subreaper off", 42, []string{"LAUNCHER_SUBREAPER=false"}, []string{"bash"}, true, false},
 		{"bad subreaper value catches until config rejects it", 42, []string{"LAUNCHER_SUBREAPER=maybe"}, []string{"bash"}, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jenkins-launcher/launcher/internal/testutil"
+	"golang.org/x/sys/unix"
 )
 
 // buildLauncher builds the binary under test as `make build` does.
@@ -210,5 +212,61 @@ func TestRealSIGTERMWhileDownloading(t *testing.T) {
 	ents, _ := os.ReadDir(cache)
 	for _, e := range ents {
 		t.Errorf("left behind in the cache: %s", e.Name())
+	}
+}
+
+// TestRealSignalDuringJavaVersionProbe: `launcher exec -- java ...` with a
+// Java home that has no release file runs `java -version` first, which may
+// take long; a signal then ends the launcher with 128+n (not Go's exit 2
+// with a goroutine dump for SIGQUIT, nor ignored for SIGUSR1) and java
+// never starts.
+func TestRealSignalDuringJavaVersionProbe(t *testing.T) {
+	launcher := buildLauncher(t)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGUSR1} {
+		t.Run(unix.SignalName(sig), func(t *testing.T) {
+			dir := t.TempDir()
+			fifo := filepath.Join(dir, "probe")
+			if err := unix.Mkfifo(fifo, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ran := filepath.Join(dir, "ran")
+			script := fmt.Sprintf("#!/bin/sh\nif [ \"$1\" = -version ]; then echo probing > %s; exec sleep 30; fi\ntouch %s\n", fifo, ran)
+			jdk := fakeJDK(t, []byte(script))
+			if err := os.Remove(filepath.Join(jdk, "release")); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(launcher, "exec", "--", filepath.Join(jdk, "bin", "java"), "-cp", "x", "Main")
+			cmd.Env = append(os.Environ(), "HOME="+dir)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Opening the FIFO waits for the probe to write to it.
+			b, err := os.ReadFile(fifo)
+			if err != nil || strings.TrimSpace(string(b)) != "probing" {
+				t.Fatalf("probe said %q, %v", b, err)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatalf("launcher still running 10 s after %v", sig)
+			}
+			if code, want := cmd.ProcessState.ExitCode(), 128+int(sig); code != want {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, want, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "goroutine") {
+				t.Errorf("goroutine dump on stderr:\n%s", stderr.String())
+			}
+			if !noFile(ran) {
+				t.Error("java ran after the signal")
+			}
+		})
 	}
 }
