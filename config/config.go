@@ -167,6 +167,10 @@ func unwrapDecode(err error) error {
 	return err
 }
 
+// userNameRule is what LAUNCHER_USER must be: entrypoint writes it into a
+// passwd line, and nss reads a leading '+' or '-' as a compat entry.
+const userNameRule = "want a user name without ':', '/', blanks or newlines, not starting with '+' or '-'"
+
 func (c Config) validate() error {
 	bad := func(name, value, why string) error {
 		return fmt.Errorf("%s=%q: %s", name, value, why)
@@ -198,8 +202,11 @@ func (c Config) validate() error {
 	default:
 		return bad("LAUNCHER_AGENT_DOWNLOAD", c.AgentDownload, "want auto, always or never")
 	}
-	if strings.TrimSpace(c.User) == "" || strings.ContainsAny(c.User, ":\n/") {
-		return bad("LAUNCHER_USER", c.User, "want a user name without ':', '/' or newlines")
+	// The rule entrypoint applies before it writes the name into a
+	// passwd line: refused here, so that a bad value exits 64 whether or
+	// not this run needs a name.
+	if c.User == "" || strings.ContainsAny(c.User, ":\n\x00/ \t") || c.User[0] == '+' || c.User[0] == '-' {
+		return bad("LAUNCHER_USER", c.User, userNameRule)
 	}
 	return nil
 }

@@ -287,7 +287,14 @@ func TestLoadFromTypes(t *testing.T) {
 		{"LAUNCHER_CACHE_DIR", "", func(*Config) {}, ""},
 		{"LAUNCHER_LOG_FORMAT", "", nil, `LAUNCHER_LOG_FORMAT="": want text or json`},
 		{"LAUNCHER_LOG_LEVEL", "", nil, `LAUNCHER_LOG_LEVEL="": want debug, info, warn or error`},
-		{"LAUNCHER_USER", "", nil, `LAUNCHER_USER="": want a user name without ':', '/' or newlines`},
+		{"LAUNCHER_USER", "", nil, `LAUNCHER_USER="": ` + userNameRule},
+		// Names passwd cannot hold, or that nss treats as +/- entries.
+		{"LAUNCHER_USER", "a b", nil, `LAUNCHER_USER="a b": ` + userNameRule},
+		{"LAUNCHER_USER", "a\tb", nil, `LAUNCHER_USER="a\tb": ` + userNameRule},
+		{"LAUNCHER_USER", "+x", nil, `LAUNCHER_USER="+x": ` + userNameRule},
+		{"LAUNCHER_USER", "-x", nil, `LAUNCHER_USER="-x": ` + userNameRule},
+		{"LAUNCHER_USER", "a/b", nil, `LAUNCHER_USER="a/b": ` + userNameRule},
+		{"LAUNCHER_USER", "ci.bot-1_x", func(c *Config) { c.User = "ci.bot-1_x" }, ""},
 		{"LAUNCHER_AGENT_DOWNLOAD", "", nil, `LAUNCHER_AGENT_DOWNLOAD="": want auto, always or never`},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {

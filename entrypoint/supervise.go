@@ -22,7 +22,7 @@ const DefaultStopGrace = 5 * time.Second
 type Options struct {
 	Subreaper   bool          // LAUNCHER_SUBREAPER: adopt orphans even when not PID 1
 	SignalGroup bool          // LAUNCHER_SIGNAL_GROUP: forward signals to the command's whole process group
-	StopGrace   time.Duration // LAUNCHER_STOP_GRACE; 0 or less means DefaultStopGrace
+	StopGrace   time.Duration // LAUNCHER_STOP_GRACE; 0 means DefaultStopGrace, NoStopGrace none
 	Logger      *slog.Logger  // nil: silent
 	OOM         *OOMWatch     // nil: no OOM diagnosis
 	// Quiet logs the command's start and exit at debug level instead of
@@ -126,9 +126,16 @@ type oomBaseline struct {
 	ok     bool
 }
 
+// NoStopGrace as Options.StopGrace sends SIGKILL right after SIGTERM (the
+// zero value is DefaultStopGrace, for callers that leave it unset).
+const NoStopGrace time.Duration = -1
+
 func grace(d time.Duration) time.Duration {
-	if d <= 0 {
+	switch {
+	case d == 0:
 		return DefaultStopGrace
+	case d < 0:
+		return 0
 	}
 	return d
 }

@@ -33,6 +33,7 @@ func TestRootSupervise(t *testing.T) {
 	t.Run("clean-signal-state", func(t *testing.T) { svCleanSignalState(t, p) })
 	t.Run("not-found-not-executable", func(t *testing.T) { svNotFound(t, p) })
 	t.Run("stubborn-group-killed", func(t *testing.T) { svStubbornGroup(t, p) })
+	t.Run("no-grace", func(t *testing.T) { svNoGrace(t, p) })
 	t.Run("plain-exec-keeps-pid", func(t *testing.T) { svPlainExec(t, p) })
 	t.Run("extra-files", func(t *testing.T) { svExtraFiles(t, p) })
 	t.Run("signal-during-setup", func(t *testing.T) { svSignalDuringSetup(t, p) })
@@ -249,6 +250,23 @@ func svNotFound(t *testing.T, p svPrograms) {
 
 // When the command exits, a group member that ignores SIGTERM gets SIGKILL
 // after the grace period, and the command's code is returned.
+// NoStopGrace (LAUNCHER_STOP_GRACE=0): SIGKILL follows SIGTERM at once,
+// not after the 5 s default.
+func svNoGrace(t *testing.T, p svPrograms) {
+	run := svStart(t, svPlain, []string{"SUPERVISE_GRACE=" + NoStopGrace.String(), "SUPERVISE_SUBREAPER=1"}, p.supervise, p.test, "leave-stubborn", "3")
+	run.expect("stubborn ")
+	exited := time.Now()
+	if code := run.wait(); code != 3 {
+		t.Fatalf("launcher exited %d, want the command's 3; stderr:\n%s", code, run.stderrText())
+	}
+	if waited := time.Since(exited); waited > DefaultStopGrace/2 {
+		t.Errorf("launcher returned %v after the command: a grace was waited for", waited)
+	}
+	if !strings.Contains(run.stderrText(), "SIGKILL") {
+		t.Errorf("no SIGKILL logged; stderr:\n%s", run.stderrText())
+	}
+}
+
 func svStubbornGroup(t *testing.T, p svPrograms) {
 	const grace = 300 * time.Millisecond
 	for _, c := range []struct {

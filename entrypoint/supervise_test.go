@@ -37,7 +37,7 @@ func TestExitCode(t *testing.T) {
 }
 
 func TestGrace(t *testing.T) {
-	for in, want := range map[time.Duration]time.Duration{0: DefaultStopGrace, -time.Second: DefaultStopGrace, time.Second: time.Second} {
+	for in, want := range map[time.Duration]time.Duration{0: DefaultStopGrace, NoStopGrace: 0, -time.Second: 0, time.Second: time.Second} {
 		if got := grace(in); got != want {
 			t.Errorf("grace(%v) = %v, want %v", in, got, want)
 		}

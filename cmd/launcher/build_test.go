@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jenkins-launcher/launcher/config"
+	"github.com/jenkins-launcher/launcher/entrypoint"
 )
 
 // A supervised command without a JVM does not wait for the limits: the OOM
@@ -124,5 +126,15 @@ func TestSupervisorReserve(t *testing.T) {
 	}
 	if strings.Join(planned.JVM.Plan.Flags, " ") != strings.Join(supervised.JVM.Plan.Flags, " ") {
 		t.Errorf("plan %q, run %q", planned.JVM.Plan.Flags, supervised.JVM.Plan.Flags)
+	}
+}
+
+// LAUNCHER_STOP_GRACE=0 means no grace, which entrypoint spells
+// NoStopGrace (its zero value is the default).
+func TestStopGrace(t *testing.T) {
+	for in, want := range map[time.Duration]time.Duration{0: entrypoint.NoStopGrace, 5 * time.Second: 5 * time.Second, time.Millisecond: time.Millisecond} {
+		if got := stopGrace(in); got != want {
+			t.Errorf("stopGrace(%v) = %v, want %v", in, got, want)
+		}
 	}
 }

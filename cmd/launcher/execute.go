@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/config"
@@ -136,7 +137,7 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 	opts := entrypoint.Options{
 		Subreaper:   pl.cfg.Subreaper,
 		SignalGroup: pl.cfg.SignalGroup,
-		StopGrace:   pl.cfg.StopGrace,
+		StopGrace:   stopGrace(pl.cfg.StopGrace),
 		Logger:      log,
 		OOM:         pl.oomWatch(p),
 		Quiet:       p.Agent == nil,
@@ -200,6 +201,15 @@ func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 		w.JVMFlags = p.JVM.Flags
 	}
 	return w
+}
+
+// stopGrace maps LAUNCHER_STOP_GRACE to entrypoint's option: 0 there is
+// "no grace" (as `docker stop -t 0`), where entrypoint's zero means unset.
+func stopGrace(d time.Duration) time.Duration {
+	if d == 0 {
+		return entrypoint.NoStopGrace
+	}
+	return d
 }
 
 func signalExit(ctx context.Context) int {
