@@ -43,9 +43,8 @@ func PlanHome(in IdentityInput) (HomePlan, error) {
 		return p, validUserName(in.UserName)
 	default:
 		p.Passwd, p.NSSWrapper = in.planPasswd(p.Path)
-		if p.Passwd != PasswdMissing {
-			p.User = chooseName(data, in.UserName, in.UID)
-		}
+		// Missing too: the run sets USER and LOGNAME to it.
+		p.User = chooseName(data, in.UserName, in.UID)
 	}
 	return p, homeErr
 }

@@ -60,7 +60,7 @@ func identityCases() []identityCase {
 			name: "no-entry-readonly-no-nss-wrapper", uid: openshiftUID, gid: 0,
 			env:      map[string]string{"HOME": "/nonexistent"},
 			readOnly: []string{"etc/passwd"},
-			want:     HomePlan{Path: "/tmp/home-1000100000", Action: HomeCreate, Passwd: PasswdMissing, UID: openshiftUID, Reason: `HOME "/nonexistent" is not writable`},
+			want:     HomePlan{Path: "/tmp/home-1000100000", Action: HomeCreate, Passwd: PasswdMissing, User: "jenkins", UID: openshiftUID, Reason: `HOME "/nonexistent" is not writable`},
 			wantEnv:  []string{"HOME=/tmp/home-1000100000", "USER=jenkins", "LOGNAME=jenkins"},
 		},
 		{
