@@ -73,7 +73,8 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	// not caught yet keep an inherited SIG_IGN, which the command would
 	// inherit: set them to the default first.
 	defaultIgnoredSignals()
-	pid, err := startChild(cmd)
+	terminal := stdinIsControllingTerminal()
+	pid, err := startChild(cmd, terminal)
 	ignoreUncatchable()
 	if err != nil {
 		code := startErrorCode(err)
@@ -117,6 +118,9 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		}
 	}
 	s.stopGroup(grace(opts.StopGrace))
+	if terminal {
+		restoreForeground()
+	}
 	return code
 }
 

@@ -65,6 +65,37 @@ func TestRootTerminalForeground(t *testing.T) {
 	}
 }
 
+// TestRootTerminalForegroundRestored: once the command is gone the launcher
+// takes the terminal back for its own group, as a shell does after a job;
+// a caller in the same session would otherwise stop on its next read.
+func TestRootTerminalForegroundRestored(t *testing.T) {
+	testutil.RequireRoot(t)
+	p := svBuild(t)
+	master, slave := svOpenPTY(t)
+	defer master.Close()
+	defer slave.Close()
+	cmd := exec.Command(p.supervise, p.test, "tty-foreground")
+	cmd.Env = append(os.Environ(), "SUPERVISE_SUBREAPER=1", "SUPERVISE_REPORT_FG=1")
+	var out, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	cmd.Stdin = slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v; stderr %q", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var fg, own int
+	if len(lines) != 2 || lines[0] != "fg" {
+		t.Fatalf("output %q, want the command's \"fg\" then the launcher's report", lines)
+	}
+	if _, err := fmt.Sscanf(lines[1], "terminal fg %d own %d", &fg, &own); err != nil {
+		t.Fatalf("report %q: %v", lines[1], err)
+	}
+	if fg != own {
+		t.Errorf("terminal's foreground group %d after the command, want the launcher's %d", fg, own)
+	}
+}
+
 // svOpenPTY opens a pseudo-terminal pair.
 func svOpenPTY(t *testing.T) (master, slave *os.File) {
 	t.Helper()

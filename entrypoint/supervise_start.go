@@ -1,6 +1,7 @@
 package entrypoint
 
 import (
+	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -8,13 +9,14 @@ import (
 
 // startChild forks and execs cmd in a new process group led by the child,
 // and returns its pid. Waiting is left to the supervisor's one reap loop.
-func startChild(cmd Command) (int, error) {
+// terminal (stdinIsControllingTerminal) hands the child the terminal.
+func startChild(cmd Command, terminal bool) (int, error) {
 	files := []uintptr{0, 1, 2}
 	for _, f := range cmd.ExtraFiles {
 		files = append(files, f.Fd())
 	}
 	sys := &syscall.SysProcAttr{Setpgid: true}
-	if stdinIsControllingTerminal() {
+	if terminal {
 		// The command owns the terminal: ^C and ^Z reach it straight
 		// from the line discipline, and it may read without SIGTTIN.
 		sys.Foreground = true
@@ -41,4 +43,22 @@ func startChild(cmd Command) (int, error) {
 func stdinIsControllingTerminal() bool {
 	fg, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
 	return err == nil && fg == unix.Getpgrp()
+}
+
+// restoreForeground gives the terminal back to the launcher's own process
+// group once the command is gone, as a shell takes it back after a job: a
+// caller in the same session (a script that ran the launcher) would
+// otherwise find its terminal held by a dead group and stop on its next
+// read (SIGTTIN). A process outside the foreground group that sets it gets
+// SIGTTOU unless its thread blocks that signal, hence the locked thread.
+func restoreForeground() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var ttou, old unix.Sigset_t
+	ttou.Val[0] = 1 << (uint(syscall.SIGTTOU) - 1)
+	if unix.PthreadSigmask(unix.SIG_BLOCK, &ttou, &old) != nil {
+		return
+	}
+	_ = unix.IoctlSetPointerInt(0, unix.TIOCSPGRP, unix.Getpgrp())
+	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 }

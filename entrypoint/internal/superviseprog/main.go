@@ -12,6 +12,7 @@
 //	SUPERVISE_EXTRA_FILE=P   pass file P as ExtraFiles[0] (fd 3), opened after a pipe
 //	                         has started the runtime's poller, as set-up's network use does
 //	SUPERVISE_EXTRA_BUSY=1   and put a pipe on fd 3 first, as where the poller took it
+//	SUPERVISE_REPORT_FG=1    after Run, print the terminal's foreground group and our own
 package main
 
 import (
@@ -65,7 +66,12 @@ func main() {
 		os.Exit(code)
 	}
 	cmd := entrypoint.Command{Path: path, Args: os.Args[1:], Env: os.Environ(), ExtraFiles: extra}
-	os.Exit(entrypoint.Run(cmd, sigs, options()))
+	code = entrypoint.Run(cmd, sigs, options())
+	if os.Getenv("SUPERVISE_REPORT_FG") == "1" {
+		fg, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+		fmt.Printf("terminal fg %d own %d (%v)\n", fg, unix.Getpgrp(), err)
+	}
+	os.Exit(code)
 }
 
 func options() entrypoint.Options {
