@@ -17,7 +17,10 @@ import (
 )
 
 // TestRootTerminalForeground: with a terminal as stdin and controlling
-// terminal, the command's group becomes the terminal's foreground group.
+// terminal, the command's group becomes the terminal's foreground group,
+// and once the command is gone the launcher takes it back for its own, as
+// a shell does after a job (a caller in the same session would otherwise
+// stop on its next read).
 func TestRootTerminalForeground(t *testing.T) {
 	testutil.RequireRoot(t)
 	p := svBuild(t)
@@ -34,7 +37,7 @@ func TestRootTerminalForeground(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command(p.supervise, p.test, "tty-foreground")
-			cmd.Env = append(os.Environ(), "SUPERVISE_SUBREAPER=1")
+			cmd.Env = append(os.Environ(), "SUPERVISE_SUBREAPER=1", "SUPERVISE_REPORT_FG=1")
 			var out, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &out, &stderr
 			if c.tty {
@@ -50,10 +53,17 @@ func TestRootTerminalForeground(t *testing.T) {
 				cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 			}
 			err := cmd.Run()
-			got := strings.TrimSpace(out.String())
+			got, report, _ := strings.Cut(strings.TrimSpace(out.String()), "\n")
 			if c.tty {
 				if err != nil || got != c.want {
 					t.Fatalf("command said %q (err %v), want %q", got, err, c.want)
+				}
+				var fg, own int
+				if _, err := fmt.Sscanf(report, "terminal fg %d own %d", &fg, &own); err != nil {
+					t.Fatalf("launcher's report %q: %v", report, err)
+				}
+				if fg != own {
+					t.Errorf("terminal's foreground group %d after the command, want the launcher's %d", fg, own)
 				}
 				return
 			}
@@ -62,37 +72,6 @@ func TestRootTerminalForeground(t *testing.T) {
 				t.Fatalf("command said %q, %q (err %v); want it to run without a controlling terminal", got, stderr.String(), err)
 			}
 		})
-	}
-}
-
-// TestRootTerminalForegroundRestored: once the command is gone the launcher
-// takes the terminal back for its own group, as a shell does after a job;
-// a caller in the same session would otherwise stop on its next read.
-func TestRootTerminalForegroundRestored(t *testing.T) {
-	testutil.RequireRoot(t)
-	p := svBuild(t)
-	master, slave := svOpenPTY(t)
-	defer master.Close()
-	defer slave.Close()
-	cmd := exec.Command(p.supervise, p.test, "tty-foreground")
-	cmd.Env = append(os.Environ(), "SUPERVISE_SUBREAPER=1", "SUPERVISE_REPORT_FG=1")
-	var out, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	cmd.Stdin = slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%v; stderr %q", err, stderr.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	var fg, own int
-	if len(lines) != 2 || lines[0] != "fg" {
-		t.Fatalf("output %q, want the command's \"fg\" then the launcher's report", lines)
-	}
-	if _, err := fmt.Sscanf(lines[1], "terminal fg %d own %d", &fg, &own); err != nil {
-		t.Fatalf("report %q: %v", lines[1], err)
-	}
-	if fg != own {
-		t.Errorf("terminal's foreground group %d after the command, want the launcher's %d", fg, own)
 	}
 }
 
