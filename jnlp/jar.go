@@ -25,6 +25,10 @@ type JarOptions struct {
 	Retries int
 	// MinWait and MaxWait bound the backoff between retries; default 250ms..5s.
 	MinWait, MaxWait time.Duration
+	// AttemptTimeout bounds one attempt, request and body; default 2m.
+	AttemptTimeout time.Duration
+	// MaxSize bounds the body; default 64 MiB (agent.jar is about 2 MB).
+	MaxSize int64
 }
 
 // JarError says agent.jar is missing and cannot be downloaded.
@@ -54,10 +58,7 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	st, statErr := os.Stat(o.Path)
-	if statErr == nil && st.IsDir() {
-		statErr = errors.New("is a directory")
-	}
+	statErr := JarPresent(o.Path)
 	switch o.Download {
 	case "", "auto":
 		if statErr == nil {
@@ -111,11 +112,75 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 	return "", "", &JarError{o.Path, what + ", and the download failed: " + strings.Join(causes, "; ")}
 }
 
+// JarPresent says why path cannot be run as the image's agent.jar, or nil:
+// missing, unreadable, or a directory. EnsureJar and the plan decide by it.
+func JarPresent(path string) error {
+	st, err := os.Stat(path)
+	if err == nil && st.IsDir() {
+		return errors.New("is a directory")
+	}
+	return err
+}
+
+// jarAttemptTimeout bounds one download attempt, request and body: a
+// controller or proxy that stalls mid-body would otherwise hold the agent
+// back for ever. agent.jar (about 2 MB) takes 40 s even at 50 KB/s.
+const jarAttemptTimeout = 2 * time.Minute
+
+// maxJar bounds a download: a body that goes on past it is not agent.jar,
+// and must not fill the disk.
+const maxJar = 64 << 20
+
 // download fetches src into o.CacheDir/agent.jar through a temporary file.
+// The request is retried by go-retryablehttp; a body that breaks off or
+// stalls past jarAttemptTimeout makes a new attempt, o.Retries times.
 func download(ctx context.Context, client *http.Client, o JarOptions, log *slog.Logger, src string) (string, int64, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
 		return "", 0, fmt.Errorf("cache directory: %w", err)
 	}
+	retries := o.Retries
+	if retries <= 0 {
+		retries = 4
+	}
+	limit := o.AttemptTimeout
+	if limit <= 0 {
+		limit = jarAttemptTimeout
+	}
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, limit)
+		dst, size, err := downloadOnce(actx, client, o, log, src)
+		timedOut := actx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if err == nil || ctx.Err() != nil || attempt > retries || !(timedOut || errors.Is(err, errBody)) {
+			if timedOut {
+				err = fmt.Errorf("no complete answer within %v: %w", limit, err)
+			}
+			return dst, size, err
+		}
+		log.Warn("agent.jar download broke off; trying again", "url", RedactURL(src), "attempt", attempt, "error", err)
+		select {
+		case <-ctx.Done():
+			return "", 0, context.Cause(ctx)
+		case <-time.After(backoffStep(o, attempt)):
+		}
+	}
+}
+
+// backoffStep is the wait before download attempt n+1.
+func backoffStep(o JarOptions, n int) time.Duration {
+	minW, maxW := o.MinWait, o.MaxWait
+	if minW <= 0 {
+		minW = DefaultMinWait
+	}
+	if maxW <= 0 {
+		maxW = 5 * time.Second
+	}
+	return jitterBackoff(minW, maxW, n-1, nil)
+}
+
+// downloadOnce is one attempt: the request (with go-retryablehttp's
+// retries) and the body.
+func downloadOnce(ctx context.Context, client *http.Client, o JarOptions, log *slog.Logger, src string) (string, int64, error) {
 	retries, minW, maxW := o.Retries, o.MinWait, o.MaxWait
 	if retries <= 0 {
 		retries = 4
@@ -134,6 +199,9 @@ func download(ctx context.Context, client *http.Client, o JarOptions, log *slog.
 		RetryMax:     retries,
 		CheckRetry:   downloadRetry,
 		Backoff:      jitterBackoff,
+		// The last answer, not "giving up after N attempts": its status
+		// is the cause to report.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
@@ -148,7 +216,11 @@ func download(ctx context.Context, client *http.Client, o JarOptions, log *slog.
 	if resp.StatusCode != http.StatusOK {
 		return "", 0, errors.New(httpStatus(resp))
 	}
-	return saveJar(resp.Body, o.CacheDir)
+	maxSize := o.MaxSize
+	if maxSize <= 0 {
+		maxSize = maxJar
+	}
+	return saveJar(resp.Body, o.CacheDir, maxSize)
 }
 
 // downloadRetry retries network errors, 5xx and 429, and stops at once when

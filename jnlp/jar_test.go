@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -234,5 +235,92 @@ func TestSharedClientMadeOnlyWhenNeeded(t *testing.T) {
 	shared.Close() // nothing to close: must not fail
 	if _, err := shared.get(); err == nil || !strings.Contains(err.Error(), "/nonexistent/ca.pem") {
 		t.Fatalf("get() = %v, want the -cert error", err)
+	}
+}
+
+// A body that breaks off or stalls gets a new attempt; one that goes on
+// past the size limit, or a controller that keeps answering 503, ends the
+// download with a cause that says so. No temporary file is left.
+func TestEnsureJarBrokenBodies(t *testing.T) {
+	good := testutil.Jar(t, testutil.AgentManifest)
+	for _, tc := range []struct {
+		name     string
+		first    func(w http.ResponseWriter, r *http.Request) // the first answer; later ones serve good
+		wantHits int32
+		wantErr  string
+	}{
+		{"cut-short", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", strconv.Itoa(len(good)))
+			w.Write(good[:len(good)/2])
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			conn.Close()
+		}, 2, ""},
+		{"stalls", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", strconv.Itoa(len(good)))
+			w.Write(good[:len(good)/2])
+			http.NewResponseController(w).Flush()
+			<-r.Context().Done()
+		}, 2, ""},
+		{"endless", func(w http.ResponseWriter, r *http.Request) {
+			chunk := make([]byte, 4096)
+			for r.Context().Err() == nil {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, 1, "goes on past 65536 bytes"},
+		{"always-503", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}, 0, "503"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var hits atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if hits.Add(1) == 1 || tc.name == "always-503" {
+					tc.first(w, r)
+					return
+				}
+				w.Write(good)
+			}))
+			defer srv.Close()
+			cache := filepath.Join(t.TempDir(), "cache")
+			_, source, err := EnsureJar(context.Background(), tcpAgent(srv.URL+"/"), JarOptions{
+				Path: "/nonexistent/agent.jar", CacheDir: cache, MinWait: time.Millisecond, MaxWait: time.Millisecond,
+				AttemptTimeout: 300 * time.Millisecond, MaxSize: 64 << 10, Retries: 2,
+			})
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, tc.wantErr)
+				}
+				onlyFiles(t, cache)
+				return
+			}
+			if err != nil || source != "download" {
+				t.Fatalf("source %q, err %v", source, err)
+			}
+			if hits.Load() != tc.wantHits {
+				t.Errorf("%d requests, want %d", hits.Load(), tc.wantHits)
+			}
+			onlyFiles(t, cache, "agent.jar")
+		})
+	}
+}
+
+// A directory where agent.jar should be is not the image's jar: EnsureJar
+// and the plan (JarPresent) both download instead.
+func TestJarPresent(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "agent.jar")
+	if err := os.WriteFile(file, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := JarPresent(file); err != nil {
+		t.Errorf("JarPresent(file) = %v", err)
+	}
+	if err := JarPresent(dir); err == nil || !strings.Contains(err.Error(), "directory") {
+		t.Errorf("JarPresent(dir) = %v, want a directory error", err)
+	}
+	if err := JarPresent(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
+		t.Errorf("JarPresent(missing) = %v", err)
 	}
 }

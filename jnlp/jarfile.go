@@ -11,8 +11,13 @@ import (
 	"strings"
 )
 
-// saveJar writes body to dir/agent.jar atomically and checks it is a jar.
-func saveJar(body io.Reader, dir string) (string, int64, error) {
+// errBody marks a body that broke off (a network error while reading it):
+// worth another attempt, unlike a complete body that is not a jar.
+var errBody = errors.New("reading the body")
+
+// saveJar writes body to dir/agent.jar atomically and checks it is a jar
+// of at most maxSize bytes.
+func saveJar(body io.Reader, dir string, maxSize int64) (string, int64, error) {
 	tmp, err := os.CreateTemp(dir, ".agent.jar-*.tmp")
 	if err != nil {
 		return "", 0, fmt.Errorf("cache directory: %w", err)
@@ -24,9 +29,12 @@ func saveJar(body io.Reader, dir string) (string, int64, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	size, err := io.Copy(tmp, body)
+	size, err := io.Copy(tmp, io.LimitReader(body, maxSize+1))
 	if err != nil {
-		return "", 0, fmt.Errorf("reading the body: %s", describe(err))
+		return "", 0, fmt.Errorf("%w: %s", errBody, describe(err))
+	}
+	if size > maxSize {
+		return "", 0, fmt.Errorf("not agent.jar: the body goes on past %d bytes", maxSize)
 	}
 	if err := tmp.Sync(); err != nil {
 		return "", 0, fmt.Errorf("writing %q: %w", tmp.Name(), err)
