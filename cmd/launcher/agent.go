@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
@@ -36,10 +35,13 @@ func (pl planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
 		Timeout:   pl.cfg.ConnectTimeout.String(),
 	}
 	p.Agent = ap
-	if a.Info {
+	switch {
+	case a.Info:
 		// -help and -version need no controller, no secret and no memory
 		// plan: remoting prints and exits.
 		ap.Readiness = "none (-help/-version)"
+	case pl.cfg.ConnectTimeout == 0:
+		ap.Readiness = "none (LAUNCHER_CONNECT_TIMEOUT=0)"
 	}
 
 	jarPath, jarSource, reason := pl.planJar(a, p.Home.Path)
@@ -107,7 +109,7 @@ func (pl planner) planJar(a jnlp.Agent, home string) (path, source, reason strin
 	if jar == "" {
 		jar = defaultJarPath
 	}
-	_, statErr := os.Stat(jar)
+	statErr := jnlp.JarPresent(jar)
 	switch pl.cfg.AgentDownload {
 	case "never":
 		if statErr != nil {

@@ -80,7 +80,9 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			ready()
 		}
 		jar, source, err := jnlp.EnsureJar(ctx, *a, jnlp.JarOptions{
-			Path:     p.Agent.Jar,
+			// The image's jar: p.Agent.Jar is where a download goes,
+			// and a file left there by an earlier run proves nothing.
+			Path:     a.Jar,
 			Download: pl.cfg.AgentDownload,
 			CacheDir: pl.cacheDir(p.Home.Path),
 			Logger:   log,
