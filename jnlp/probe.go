@@ -23,6 +23,10 @@ func (w *waiter) attempt(n int, target, cause string) {
 	}
 	w.mu.Lock()
 	w.last = cause
+	if w.lasts == nil {
+		w.lasts = map[string]string{}
+	}
+	w.lasts[target] = cause
 	w.mu.Unlock()
 	w.log.Info("controller not ready", "attempt", n, "elapsed", elapsed.String(),
 		"limit", w.o.Timeout.String(), "url", RedactURL(target), "cause", cause)
@@ -44,6 +48,12 @@ func (w *waiter) probeHTTP(ctx context.Context, target string) error {
 	u := probeURL(w.a.Mode, target)
 	check := func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctx.Err() != nil {
+			if err != nil && cutByLimit(ctx) {
+				// The last attempt ran into the limit: say so, or
+				// a hanging controller leaves no line at all.
+				n++
+				w.attempt(n, target, cutOff)
+			}
 			return false, ctx.Err()
 		}
 		n++
@@ -103,6 +113,8 @@ func (w *waiter) probeTCP(ctx context.Context, addr string) error {
 		if ctx.Err() != nil {
 			if conn != nil {
 				conn.Close()
+			} else if cutByLimit(ctx) {
+				w.attempt(n, addr, cutOff)
 			}
 			return ctx.Err()
 		}
@@ -120,6 +132,15 @@ func (w *waiter) probeTCP(ctx context.Context, addr string) error {
 		case <-t.C:
 		}
 	}
+}
+
+// cutOff is the cause of an attempt that LAUNCHER_CONNECT_TIMEOUT ended.
+const cutOff = "no answer before the connect timeout"
+
+// cutByLimit says whether ctx ended because the wait's limit passed (not a
+// signal, nor another URL that answered first).
+func cutByLimit(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), errWaitTimeout)
 }
 
 // debugLogger is retryablehttp's LeveledLogger on our logger at debug level:

@@ -71,7 +71,8 @@ type waiter struct {
 	start  time.Time
 	hint   sync.Once
 	mu     sync.Mutex
-	last   string // the most recent failure cause
+	last   string            // the most recent failure cause
+	lasts  map[string]string // the most recent failure cause of each target
 	client *http.Client
 }
 
@@ -149,6 +150,16 @@ func WaitReady(ctx context.Context, a Agent, o WaitOptions) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	last := w.last
+	if len(targets) > 1 {
+		// Each URL's own: the last of all hides why the others failed.
+		var each []string
+		for i, t := range targets {
+			if c := w.lasts[t]; c != "" {
+				each = append(each, shown[i]+": "+c)
+			}
+		}
+		last = strings.Join(each, "; ")
+	}
 	if last == "" {
 		last = "timeout"
 	}

@@ -203,8 +203,10 @@ func TestWaitReadyAttemptTimeout(t *testing.T) {
 	o.AttemptTimeout = 100 * time.Millisecond
 	err := WaitReady(context.Background(), tcpAgent(srv.URL), o)
 	var te *TimeoutError
-	if !errors.As(err, &te) || te.LastCause != "timeout" {
-		t.Fatalf("err %v, want *TimeoutError with cause timeout", err)
+	// "timeout" from an attempt's own limit, or cutOff when the wait's
+	// limit ended the last one.
+	if !errors.As(err, &te) || !strings.Contains(te.LastCause, "timeout") {
+		t.Fatalf("err %v, want *TimeoutError with a timeout cause", err)
 	}
 	if started.Load() < 3 {
 		t.Errorf("%d attempts in 800ms with a 100ms attempt timeout: the attempt timeout did not cut them", started.Load())
@@ -336,5 +338,46 @@ func TestWaitReadyHonoursProxyEnv(t *testing.T) {
 	}
 	if _, ok := proxySeen.Load("skip.test"); ok {
 		t.Error("a NO_PROXY host went through the proxy")
+	}
+}
+
+// An attempt that the wait's limit cuts off is logged and named as the
+// cause: a controller that never answers otherwise left no line at all.
+func TestWaitReadyAttemptCutByLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	rec := &recorder{}
+	o := fastWait(rec, 300*time.Millisecond)
+	o.AttemptTimeout = 10 * time.Second
+	err := WaitReady(context.Background(), tcpAgent(srv.URL), o)
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.LastCause != cutOff {
+		t.Fatalf("err %v, want *TimeoutError with cause %q", err, cutOff)
+	}
+	if lines := rec.find("controller not ready"); len(lines) != 1 || lines[0].attrs["cause"] != cutOff {
+		t.Errorf("attempt lines %v, want one with cause %q", lines, cutOff)
+	}
+}
+
+// With several URLs the timeout names each one's last cause.
+func TestWaitReadyTimeoutCausePerURL(t *testing.T) {
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer busy.Close()
+	refused := "http://" + freeAddr(t)
+	a := tcpAgent(busy.URL)
+	a.URLs = append(a.URLs, refused)
+	err := WaitReady(context.Background(), a, fastWait(&recorder{}, 300*time.Millisecond))
+	var te *TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("err %v, want *TimeoutError", err)
+	}
+	for _, want := range []string{busy.URL + ": HTTP 503", refused + ": "} {
+		if !strings.Contains(te.LastCause, want) {
+			t.Errorf("cause %q does not contain %q", te.LastCause, want)
+		}
 	}
 }
