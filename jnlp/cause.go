@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -21,7 +22,11 @@ func describe(err error) string {
 	var invalid x509.CertificateInvalidError
 	var verify *tls.CertificateVerificationError
 	var header tls.RecordHeaderError
+	var op *net.OpError
 	switch {
+	case errors.As(err, &op) && op.Op == "proxyconnect" && op.Err != nil:
+		// The proxy failed, not the controller: say which.
+		return "proxy: " + describe(op.Err)
 	case errors.As(err, &dnsErr):
 		return "DNS: " + dnsErr.Err + " (" + dnsErr.Name + ")"
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -37,6 +42,8 @@ func describe(err error) string {
 		return "TLS: the server did not answer TLS (plain HTTP on an https URL?)"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded), isTimeout(err):
 		return "timeout"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the server closed the connection without an answer (for an https URL: plain HTTP there?)"
 	}
 	return err.Error()
 }

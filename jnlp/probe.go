@@ -22,11 +22,16 @@ func (w *waiter) attempt(n int, target, cause string) {
 		return
 	}
 	w.mu.Lock()
-	w.last = cause
 	if w.lasts == nil {
 		w.lasts = map[string]string{}
 	}
-	w.lasts[target] = cause
+	// An attempt the limit cut off says less than the failures before
+	// it (it may have been a refused dial in flight): the cause only
+	// when there is no other.
+	if cause != cutOff || w.lasts[target] == "" {
+		w.last = cause
+		w.lasts[target] = cause
+	}
 	w.mu.Unlock()
 	w.log.Info("controller not ready", "attempt", n, "elapsed", elapsed.String(),
 		"limit", w.o.Timeout.String(), "url", RedactURL(target), "cause", cause)
