@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,19 +20,10 @@ import (
 func TestRealAgentJarDownloadedOverStaleCache(t *testing.T) {
 	good := testutil.Jar(t, testutil.AgentManifest)
 	var jarHits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/tcpSlaveAgentListener/"):
-			w.Header().Set("X-Jenkins-JNLP-Port", "50000")
-			io.WriteString(w, "Jenkins")
-		case strings.HasSuffix(r.URL.Path, "/jnlpJars/agent.jar"):
-			jarHits.Add(1)
-			w.Write(good)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer srv.Close()
+	srv := controller(t, func(w http.ResponseWriter, r *http.Request) {
+		jarHits.Add(1)
+		w.Write(good)
+	})
 	env, _, cache := agentEnv(t, srv.URL+"/")
 	if err := os.MkdirAll(cache, 0o755); err != nil {
 		t.Fatal(err)

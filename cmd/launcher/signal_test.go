@@ -44,6 +44,24 @@ func fakeJDK(tb testing.TB, java []byte) string {
 	return home
 }
 
+// controller is a stand-in controller in TCP mode: ready at once, and jar
+// answers /jnlpJars/agent.jar.
+func controller(t *testing.T, jar http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/tcpSlaveAgentListener/"):
+			w.Header().Set("X-Jenkins-JNLP-Port", "50000")
+			io.WriteString(w, "Jenkins")
+		case strings.HasSuffix(r.URL.Path, "/jnlpJars/agent.jar"):
+			jar(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // agentEnv is a Kubernetes-style environment for url, with a fake Java
 // home whose release file names a version and an empty cache directory.
 func agentEnv(t *testing.T, url string) (env []string, home, cache string) {
@@ -175,24 +193,15 @@ func noFile(path string) bool {
 func TestRealSIGTERMWhileDownloading(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/tcpSlaveAgentListener/"):
-			w.Header().Set("X-Jenkins-JNLP-Port", "50000")
-			io.WriteString(w, "Jenkins")
-		case strings.HasSuffix(r.URL.Path, "/jnlpJars/agent.jar"):
-			w.Header().Set("Content-Length", "1048576")
-			w.Write(make([]byte, 4096))
-			w.(http.Flusher).Flush()
-			select {
-			case <-release:
-			case <-r.Context().Done():
-			}
-		default:
-			http.NotFound(w, r)
+	srv := controller(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1048576")
+		w.Write(make([]byte, 4096))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
 		}
-	}))
-	defer srv.Close()
+	})
 	env, _, cache := agentEnv(t, srv.URL+"/")
 	cmd, rest := startUntil(t, buildLauncher(t), env, "controller ready")
 	// The download starts right after readiness; wait until a temporary
