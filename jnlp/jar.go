@@ -41,8 +41,9 @@ func (e *JarError) Error() string { return fmt.Sprintf("agent jar %s: %s", e.Pat
 
 // EnsureJar returns the agent.jar to run and where it came from ("image" or
 // "download"). auto uses o.Path when it exists and downloads otherwise;
-// always downloads {url}/jnlpJars/agent.jar (the controller's own version);
-// never requires o.Path. A download goes to CacheDir/agent.jar atomically
+// always downloads {url}/jnlpJars/agent.jar (the controller's own version),
+// falling back to o.Path with a warning if that fails; never requires
+// o.Path. A download goes to CacheDir/agent.jar atomically
 // (a temporary file in the same directory, fsync, rename) and must be a zip
 // whose manifest names a Main-Class. Call it after WaitReady. Failure is a
 // *JarError; when ctx ends first it returns context.Cause(ctx) and leaves no
@@ -105,11 +106,15 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 			"duration", time.Since(start).Round(time.Millisecond).String())
 		return dst, "download", nil
 	}
-	what := "missing"
 	if statErr == nil {
-		what = "LAUNCHER_AGENT_DOWNLOAD=always"
+		// always, with the image's jar there: a controller that cannot
+		// serve its jar for now should not keep the agent from starting.
+		// Exit 66 is for a jar that is missing and cannot be had.
+		log.Warn("agent.jar download failed; running the image's, whose version may differ from the controller's",
+			"path", o.Path, "error", strings.Join(causes, "; "))
+		return o.Path, "image", nil
 	}
-	return "", "", &JarError{o.Path, what + ", and the download failed: " + strings.Join(causes, "; ")}
+	return "", "", &JarError{o.Path, "missing, and the download failed: " + strings.Join(causes, "; ")}
 }
 
 // JarPresent says why path cannot be run as the image's agent.jar, or nil:

@@ -73,6 +73,8 @@ func TestEnsureJar(t *testing.T) {
 		{"auto-image", good, 0, present, "auto", false, "image", 0, ""},
 		{"auto-missing-downloads", good, 0, "/nonexistent/agent.jar", "", false, "download", 1, ""},
 		{"always-downloads", good, 0, present, "always", false, "download", 1, ""},
+		// The controller cannot serve it now: the image's, with a warning.
+		{"always-falls-back", []byte("<html>Not found</html>"), 0, present, "always", false, "image", 1, ""},
 		{"retries-503", good, 2, "/nonexistent/agent.jar", "auto", false, "download", 3, ""},
 		{"never-present", good, 0, present, "never", false, "image", 0, ""},
 		{"never-missing", good, 0, "/nonexistent/agent.jar", "never", false, "", 0, "LAUNCHER_AGENT_DOWNLOAD=never"},
@@ -113,6 +115,11 @@ func TestEnsureJar(t *testing.T) {
 				if path != tc.path {
 					t.Errorf("path %q, want %q", path, tc.path)
 				}
+				warned := len(rec.find("agent.jar download failed; running the image's, whose version may differ from the controller's")) == 1
+				if warned != (tc.download == "always") {
+					t.Errorf("fallback warning logged: %v", warned)
+				}
+				onlyFiles(t, cache)
 				return
 			}
 			if path != filepath.Join(cache, "agent.jar") {
