@@ -49,12 +49,7 @@ func (e *JarError) Error() string { return fmt.Sprintf("agent jar %s: %s", e.Pat
 // *JarError; when ctx ends first it returns context.Cause(ctx) and leaves no
 // temporary file behind.
 func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source string, err error) {
-	if o.Path == "" {
-		o.Path = a.Jar
-	}
-	if o.Path == "" {
-		o.Path = DefaultJar
-	}
+	o = o.withDefaults(a)
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -127,6 +122,32 @@ func JarPresent(path string) error {
 	return err
 }
 
+// withDefaults fills in what the caller left unset, once for a whole call.
+func (o JarOptions) withDefaults(a Agent) JarOptions {
+	if o.Path == "" {
+		o.Path = a.Jar
+	}
+	if o.Path == "" {
+		o.Path = DefaultJar
+	}
+	if o.Retries <= 0 {
+		o.Retries = 4
+	}
+	if o.MinWait <= 0 {
+		o.MinWait = DefaultMinWait
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 5 * time.Second
+	}
+	if o.AttemptTimeout <= 0 {
+		o.AttemptTimeout = jarAttemptTimeout
+	}
+	if o.MaxSize <= 0 {
+		o.MaxSize = maxJar
+	}
+	return o
+}
+
 // jarAttemptTimeout bounds one download attempt, request and body: a
 // controller or proxy that stalls mid-body would otherwise hold the agent
 // back for ever. agent.jar (about 2 MB) takes 40 s even at 50 KB/s.
@@ -138,27 +159,19 @@ const maxJar = 64 << 20
 
 // download fetches src into o.CacheDir/agent.jar through a temporary file.
 // The request is retried by go-retryablehttp; a body that breaks off or
-// stalls past jarAttemptTimeout makes a new attempt, o.Retries times.
+// stalls past o.AttemptTimeout makes a new attempt, o.Retries times.
 func download(ctx context.Context, client *http.Client, o JarOptions, log *slog.Logger, src string) (string, int64, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
 		return "", 0, fmt.Errorf("cache directory: %w", err)
 	}
-	retries := o.Retries
-	if retries <= 0 {
-		retries = 4
-	}
-	limit := o.AttemptTimeout
-	if limit <= 0 {
-		limit = jarAttemptTimeout
-	}
 	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, limit)
+		actx, cancel := context.WithTimeout(ctx, o.AttemptTimeout)
 		dst, size, err := downloadOnce(actx, client, o, log, src)
 		timedOut := actx.Err() != nil && ctx.Err() == nil
 		cancel()
-		if err == nil || ctx.Err() != nil || attempt > retries || !(timedOut || errors.Is(err, errBody)) {
+		if err == nil || ctx.Err() != nil || attempt > o.Retries || !(timedOut || errors.Is(err, errBody)) {
 			if timedOut {
-				err = fmt.Errorf("no complete answer within %v: %w", limit, err)
+				err = fmt.Errorf("no complete answer within %v: %w", o.AttemptTimeout, err)
 			}
 			return dst, size, err
 		}
@@ -166,42 +179,20 @@ func download(ctx context.Context, client *http.Client, o JarOptions, log *slog.
 		select {
 		case <-ctx.Done():
 			return "", 0, context.Cause(ctx)
-		case <-time.After(backoffStep(o, attempt)):
+		case <-time.After(jitterBackoff(o.MinWait, o.MaxWait, attempt-1, nil)):
 		}
 	}
-}
-
-// backoffStep is the wait before download attempt n+1.
-func backoffStep(o JarOptions, n int) time.Duration {
-	minW, maxW := o.MinWait, o.MaxWait
-	if minW <= 0 {
-		minW = DefaultMinWait
-	}
-	if maxW <= 0 {
-		maxW = 5 * time.Second
-	}
-	return jitterBackoff(minW, maxW, n-1, nil)
 }
 
 // downloadOnce is one attempt: the request (with go-retryablehttp's
 // retries) and the body.
 func downloadOnce(ctx context.Context, client *http.Client, o JarOptions, log *slog.Logger, src string) (string, int64, error) {
-	retries, minW, maxW := o.Retries, o.MinWait, o.MaxWait
-	if retries <= 0 {
-		retries = 4
-	}
-	if minW <= 0 {
-		minW = DefaultMinWait
-	}
-	if maxW <= 0 {
-		maxW = 5 * time.Second
-	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   client,
 		Logger:       debugLogger{log},
-		RetryWaitMin: minW,
-		RetryWaitMax: maxW,
-		RetryMax:     retries,
+		RetryWaitMin: o.MinWait,
+		RetryWaitMax: o.MaxWait,
+		RetryMax:     o.Retries,
 		CheckRetry:   downloadRetry,
 		Backoff:      jitterBackoff,
 		// The last answer, not "giving up after N attempts": its status
@@ -221,11 +212,7 @@ func downloadOnce(ctx context.Context, client *http.Client, o JarOptions, log *s
 	if resp.StatusCode != http.StatusOK {
 		return "", 0, errors.New(httpStatus(resp))
 	}
-	maxSize := o.MaxSize
-	if maxSize <= 0 {
-		maxSize = maxJar
-	}
-	return saveJar(resp.Body, o.CacheDir, maxSize)
+	return saveJar(resp.Body, o.CacheDir, o.MaxSize)
 }
 
 // downloadRetry retries network errors, 5xx and 429, and stops at once when
