@@ -93,17 +93,13 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	}
 
 	optWords = a.dropConflicting(optWords, argWords)
-	for _, w := range optWords {
-		if w.name == "-secret" {
-			// The agent reads the secret from a descriptor; the
-			// variable would show it to every build (`sh 'env'`).
-			a.ScrubEnv = append(a.ScrubEnv, "REMOTING_OPTS")
-			break
-		}
-	}
-
 	argL := collect("the arguments", argWords, &a)
 	optL := collect("REMOTING_OPTS", optWords, &a)
+	if len(optL.vals["-secret"]) > 0 {
+		// The agent reads the secret from a descriptor; the variable
+		// would show it to every build (`sh 'env'`).
+		a.ScrubEnv = append(a.ScrubEnv, "REMOTING_OPTS")
+	}
 	if len(argL.vals["-jnlpUrl"])+len(optL.vals["-jnlpUrl"]) > 0 {
 		env = a.withoutConnectionVars(env)
 	}

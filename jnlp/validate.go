@@ -19,9 +19,9 @@ func (a *Agent) validate() error {
 	if a.WebSocket && len(a.URLs) > 1 {
 		return fmt.Errorf("-webSocket takes exactly one -url, got %d", len(a.URLs))
 	}
-	if a.Tunnel != "" && (a.WebSocket && a.Direct == "" || a.Direct != "" && !a.WebSocket) {
+	if a.Tunnel != "" && (a.WebSocket || a.Direct != "") {
 		with := "-webSocket"
-		if a.Direct != "" {
+		if !a.WebSocket {
 			with = "-direct"
 		}
 		a.Warnings = append(a.Warnings, fmt.Sprintf("-tunnel %q dropped: remoting forbids it with %s", a.Tunnel, with))
