@@ -103,8 +103,8 @@ func (d *detection) detectV1(ms mounts, pg procGroups) {
 	// Memory limits above the top still show through memory.stat
 	// hierarchical_memory_limit; only CPU quotas there are lost.
 	topCPU := false
-	if m, ok := ms.v1For("memory", pg.memory); ok {
-		dir, _ := d.dir("memory", m, pg.memory)
+	if m, path, ok := ms.memoryGroup(pg, false); ok {
+		dir, _ := d.dir("memory", m, path)
 		d.memoryV1(dir, m.point)
 	}
 	if m, ok := ms.v1For("cpu", pg.cpu); ok {
@@ -122,7 +122,7 @@ func (d *detection) detectV1(ms mounts, pg procGroups) {
 }
 
 func (d *detection) detectV2(ms mounts, pg procGroups) {
-	m, _ := ms.v2For(pg.unified)
+	m, _, _ := ms.memoryGroup(pg, true)
 	dir, top := d.dir("the unified hierarchy", m, pg.unified)
 	d.memoryV2(dir, m.point)
 	d.cpuV2(dir, m.point)

@@ -76,7 +76,7 @@ func (d *detection) memoryV1(dir, point string) {
 		d.lim.SwapBytes = &swap
 		d.lim.SwapSource = memsw.src + " minus the memory limit"
 	}
-	d.lim.OOMKillFile = dir + "/" + oomCounterV1
+	d.lim.OOMKillFile = oomKillFile(false, dir)
 }
 
 // attributeV1 names the group's own limit file as the source when it
@@ -168,7 +168,7 @@ func (d *detection) memoryV2(dir, point string) {
 		d.lim.SwapBytes = &swap.v
 		d.lim.SwapSource = swap.src
 	}
-	d.lim.OOMKillFile = dir + "/" + oomCounterV2
+	d.lim.OOMKillFile = oomKillFile(true, dir)
 }
 
 func (d *detection) setMemory(mem memMin) {

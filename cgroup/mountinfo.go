@@ -185,6 +185,18 @@ func (ms mounts) v1For(controller, groupPath string) (mount, bool) {
 	return first, found
 }
 
+// memoryGroup is the mount and group path of the process's memory cgroup:
+// the memory controller's under v1, the unified hierarchy's under v2.
+// Detect and FindOOMKillFile both locate it so.
+func (ms mounts) memoryGroup(pg procGroups, v2 bool) (m mount, groupPath string, ok bool) {
+	if v2 {
+		m, ok = ms.v2For(pg.unified)
+		return m, pg.unified, ok
+	}
+	m, ok = ms.v1For("memory", pg.memory)
+	return m, pg.memory, ok
+}
+
 // v2For is v1For for the unified hierarchy.
 func (ms mounts) v2For(groupPath string) (mount, bool) {
 	for _, m := range ms.v2 {

@@ -36,11 +36,13 @@ func ReadOOMKills(root, file string) (uint64, error) {
 	return n, nil
 }
 
-// The files holding the "oom_kill N" counter of a memory cgroup.
-const (
-	oomCounterV1 = "memory.oom_control"
-	oomCounterV2 = "memory.events"
-)
+// oomKillFile is the "oom_kill N" counter of the memory group in dir.
+func oomKillFile(v2 bool, dir string) string {
+	if v2 {
+		return dir + "/memory.events"
+	}
+	return dir + "/memory.oom_control"
+}
 
 // FindOOMKillFile finds the OOM-kill counter of the process's memory
 // cgroup below root: the file Detect reports as Limits.OOMKillFile, found
@@ -52,21 +54,15 @@ const (
 func FindOOMKillFile(root string) (string, error) {
 	f := newFiles(root)
 	ms, err := readMounts(f)
-	var pg procGroups
 	var perr error
 	file := ""
-	switch ms.mode() {
-	case "v1":
-		pg, perr = readProcGroups(f, false)
-		if m, ok := ms.v1For("memory", pg.memory); ok {
-			dir, _ := locate(m, pg.memory)
-			file = dir + "/" + oomCounterV1
-		}
-	case "v2":
-		pg, perr = readProcGroups(f, true)
-		if m, ok := ms.v2For(pg.unified); ok {
-			dir, _ := locate(m, pg.unified)
-			file = dir + "/" + oomCounterV2
+	if mode := ms.mode(); mode != "none" {
+		var pg procGroups
+		v2 := mode == "v2"
+		pg, perr = readProcGroups(f, v2)
+		if m, path, ok := ms.memoryGroup(pg, v2); ok {
+			dir, _ := locate(m, path)
+			file = oomKillFile(v2, dir)
 		}
 	}
 	if file == "" {
