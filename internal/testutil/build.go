@@ -77,31 +77,46 @@ func GoBuild(dir, ldflags string, pkgs ...string) ([]string, error) {
 // 4.24 ms for 4 KiB pages, 32 KiB writes and one write on the machine we
 // measure on. Benchmarks time binaries as a container would hold them.
 func rewrite(path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
 	tmp := path + ".new"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
+	if err := copyUnpacked(path, tmp, false); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// copyUnpacked copies src to dst, with src's mode, in 32 KiB writes (see
+// rewrite); evict then drops dst's pages from the page cache (see ReadBack).
+func copyUnpacked(src, dst string, evict bool) error {
+	data, err := os.ReadFile(src)
 	if err != nil {
 		return err
 	}
+	fi, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	for len(data) > 0 {
 		n := min(len(data), 32<<10)
 		if _, err := f.Write(data[:n]); err != nil {
-			f.Close()
 			return err
 		}
 		data = data[n:]
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if evict {
+		// Only clean pages can be dropped.
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		if err := unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
+			return err
+		}
 	}
-	return os.Rename(tmp, path)
+	return f.Close()
 }
 
 // ReadBack copies the binary at path to path+"-readback" and evicts the
@@ -111,27 +126,8 @@ func rewrite(path string) error {
 // it is cached. Start-up benchmarks time both states.
 func ReadBack(tb testing.TB, path string) string {
 	tb.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	cp := path + "-readback"
-	f, err := os.OpenFile(cp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o755)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.Write(data); err != nil {
-		tb.Fatal(err)
-	}
-	// Only clean pages can be dropped.
-	if err := f.Sync(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
-		tb.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := copyUnpacked(path, cp, true); err != nil {
 		tb.Fatal(err)
 	}
 	return cp
