@@ -73,12 +73,22 @@ func unsharePID1(args ...string) []string {
 // are timed as an image layer's extraction writes them (testutil.GoBuild)
 // and, in the *-readback-us metrics, as read back from disk once their
 // pages were dropped: the floor starts 0.4-0.7 ms slower so here.
+//
+// A supervisor cannot replace itself, so the supervising launcher (as PID 1,
+// and with LAUNCHER_SUBREAPER=true) is also compared with the floor that
+// forks and waits (*-over-fork-floor-us), and pid1-tini-over-true-us shows
+// what supervising costs tini, a C init, for scale.
 func BenchmarkStartOverhead(b *testing.B) {
 	launcher, floor, first := buildBinaries(b)
 	env := os.Environ()
 	mk := func(argv ...string) *exec.Cmd {
 		c := exec.Command(argv[0], argv[1:]...)
 		c.Env = env
+		return c
+	}
+	mkEnv := func(extra []string, argv ...string) *exec.Cmd {
+		c := mk(argv...)
+		c.Env = append(append([]string{}, env...), extra...)
 		return c
 	}
 	cmds := map[string]*exec.Cmd{
@@ -88,6 +98,10 @@ func BenchmarkStartOverhead(b *testing.B) {
 		// them for agent arguments and fail, not measure the wrong thing.
 		"first":    mk(first, "/bin/true", "x"),
 		"launcher": mk(launcher, "exec", "--", "/bin/true"),
+		// Supervising, not as PID 1, against the floor that forks and
+		// waits (see the floor program).
+		"fork-floor":          mk(floor, "-fork", "/bin/true"),
+		"launcher-supervised": mkEnv([]string{"LAUNCHER_SUBREAPER=true"}, launcher, "exec", "--", "/bin/true"),
 	}
 	// The same two binaries read back from disk (see testutil.ReadBack).
 	floorRB, launcherRB := testutil.ReadBack(b, floor), testutil.ReadBack(b, launcher)
@@ -100,6 +114,13 @@ func BenchmarkStartOverhead(b *testing.B) {
 		cmds["pid1-launcher"] = mk(unsharePID1(launcher, "exec", "--", "/bin/true")...)
 		cmds["pid1-floor-readback"] = mk(unsharePID1(floorRB, "/bin/true")...)
 		cmds["pid1-launcher-readback"] = mk(unsharePID1(launcherRB, "exec", "--", "/bin/true")...)
+		cmds["pid1-fork-floor"] = mk(unsharePID1(floor, "-fork", "/bin/true")...)
+		// What supervising costs a C init over exec: tini as PID 1
+		// against /bin/true as PID 1.
+		if tini, err := exec.LookPath("tini"); err == nil {
+			cmds["pid1-true"] = mk(unsharePID1("/bin/true")...)
+			cmds["pid1-tini"] = mk(unsharePID1(tini, "-s", "--", "/bin/true")...)
+		}
 	}
 	n := 500
 	b.ResetTimer()
@@ -116,7 +137,13 @@ func BenchmarkStartOverhead(b *testing.B) {
 			b.ReportMetric(us(testutil.PairedMedian(t["pid1-launcher"], t["pid1-floor"])), "pid1-over-floor-us")
 			b.ReportMetric(us(testutil.PairedMedian(t["pid1-launcher"], t["pid1-first"])), "pid1-own-us")
 			b.ReportMetric(us(testutil.PairedMedian(t["pid1-launcher-readback"], t["pid1-floor-readback"])), "pid1-over-floor-readback-us")
+			b.ReportMetric(us(testutil.PairedMedian(t["pid1-fork-floor"], t["pid1-floor"])), "pid1-fork-floor-over-floor-us")
+			b.ReportMetric(us(testutil.PairedMedian(t["pid1-launcher"], t["pid1-fork-floor"])), "pid1-over-fork-floor-us")
+			if _, ok := t["pid1-tini"]; ok {
+				b.ReportMetric(us(testutil.PairedMedian(t["pid1-tini"], t["pid1-true"])), "pid1-tini-over-true-us")
+			}
 		}
+		b.ReportMetric(us(testutil.PairedMedian(t["launcher-supervised"], t["fork-floor"])), "supervised-over-fork-floor-us")
 		meds := map[string]time.Duration{}
 		for name, s := range t {
 			meds[name] = testutil.Quantile(s, 0.5)
