@@ -26,7 +26,7 @@ func TestWaitReadyCancel(t *testing.T) {
 	}
 	t.Run("while-waiting", func(t *testing.T) {
 		ctx, rec, cancelled := cancelAtSecondAttempt()
-		err := WaitReady(ctx, tcpAgent("http://"+freeAddr(t)+"/"), fastWait(rec, time.Minute))
+		_, err := WaitReady(ctx, tcpAgent("http://"+freeAddr(t)+"/"), fastWait(rec, time.Minute))
 		checkPrompt(t, err, errSignal, cancelled.Load())
 	})
 	t.Run("mid-request", func(t *testing.T) {
@@ -40,13 +40,13 @@ func TestWaitReadyCancel(t *testing.T) {
 		defer srv.Close()
 		o := fastWait(&recorder{}, time.Minute)
 		o.AttemptTimeout = time.Minute
-		err := WaitReady(ctx, tcpAgent(srv.URL), o)
+		_, err := WaitReady(ctx, tcpAgent(srv.URL), o)
 		checkPrompt(t, err, errSignal, cancelled.Load())
 	})
 	t.Run("direct", func(t *testing.T) {
 		ctx, rec, cancelled := cancelAtSecondAttempt()
 		a := Agent{Mode: ModeDirect, Direct: freeAddr(t), InstanceIdentity: "x", Name: "n"}
-		err := WaitReady(ctx, a, fastWait(rec, time.Minute))
+		_, err := WaitReady(ctx, a, fastWait(rec, time.Minute))
 		checkPrompt(t, err, errSignal, cancelled.Load())
 	})
 }

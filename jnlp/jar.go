@@ -21,6 +21,10 @@ type JarOptions struct {
 	CacheDir string        // where a downloaded agent.jar goes
 	Client   *SharedClient // nil: a client of the call's own, closed when it returns
 	Logger   *slog.Logger  // nil = silent
+	// Ready is the URL that answered WaitReady, tried first: with several
+	// -url, one that is down would otherwise cost its retries (seconds)
+	// before the one known to answer is asked. "": in the given order.
+	Ready string
 	// Retries is how many times a failed download is retried; default 4.
 	Retries int
 	// MinWait and MaxWait bound the backoff between retries; default 250ms..5s.
@@ -85,7 +89,7 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 		return "", "", &JarError{o.Path, err.Error()}
 	}
 	var causes []string
-	for _, base := range a.URLs {
+	for _, base := range readyFirst(a.URLs, o.Ready) {
 		src := strings.TrimSuffix(base, "/") + "/jnlpJars/agent.jar"
 		start := time.Now()
 		dst, size, err := download(ctx, client, o, log, src)
@@ -110,6 +114,22 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 		return o.Path, "image", nil
 	}
 	return "", "", &JarError{o.Path, "missing, and the download failed: " + strings.Join(causes, "; ")}
+}
+
+// readyFirst returns urls with ready, if it is one of them, moved first.
+func readyFirst(urls []string, ready string) []string {
+	out := make([]string, 0, len(urls))
+	for _, u := range urls {
+		if u == ready {
+			out = append(out, u)
+		}
+	}
+	for _, u := range urls {
+		if u != ready {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // JarPresent says why path cannot be run as the image's agent.jar, or nil:

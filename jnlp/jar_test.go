@@ -183,6 +183,38 @@ func TestEnsureJarCancelled(t *testing.T) {
 	onlyFiles(t, cache)
 }
 
+// With several URLs the download asks first the one that answered the
+// wait; without one, the URLs in order.
+func TestEnsureJarReadyFirst(t *testing.T) {
+	good := testutil.Jar(t, testutil.AgentManifest)
+	down, downHits := jarServer(t, good, 1<<20)
+	up, upHits := jarServer(t, good, 0)
+	a := tcpAgent(down.URL+"/", up.URL+"/")
+	for _, tc := range []struct {
+		ready    string
+		wantDown bool
+	}{
+		{up.URL + "/", false},
+		{"", true},
+	} {
+		downHits.Store(0)
+		upHits.Store(0)
+		dst, source, err := EnsureJar(context.Background(), a, JarOptions{
+			Path: "/nonexistent/agent.jar", CacheDir: filepath.Join(t.TempDir(), "cache"),
+			MinWait: time.Millisecond, MaxWait: time.Millisecond, Retries: 1, Ready: tc.ready,
+		})
+		if err != nil || source != "download" || dst == "" {
+			t.Fatalf("ready %q: %q %q %v", tc.ready, dst, source, err)
+		}
+		if got := downHits.Load() > 0; got != tc.wantDown {
+			t.Errorf("ready %q: the failing URL was asked %d times", tc.ready, downHits.Load())
+		}
+		if upHits.Load() != 1 {
+			t.Errorf("ready %q: the good URL was asked %d times, want 1", tc.ready, upHits.Load())
+		}
+	}
+}
+
 // The wait and the download share one client: one TLS connection for both
 // (so the roots were read once), closed with Close.
 func TestSharedClientServesWaitAndDownload(t *testing.T) {
@@ -204,7 +236,7 @@ func TestSharedClientServesWaitAndDownload(t *testing.T) {
 	shared := NewSharedClient(a)
 	wo := fastWait(&recorder{}, 5*time.Second)
 	wo.Client = shared
-	if err := WaitReady(context.Background(), a, wo); err != nil {
+	if _, err := WaitReady(context.Background(), a, wo); err != nil {
 		t.Fatal(err)
 	}
 	_, source, err := EnsureJar(context.Background(), a, JarOptions{
@@ -230,7 +262,7 @@ func TestSharedClientMadeOnlyWhenNeeded(t *testing.T) {
 	a := tcpAgent("https://127.0.0.1:1/")
 	a.Certs = []string{"@/nonexistent/ca.pem"}
 	shared := NewSharedClient(a)
-	if err := WaitReady(context.Background(), a, WaitOptions{Timeout: 0, Client: shared}); err != nil {
+	if _, err := WaitReady(context.Background(), a, WaitOptions{Timeout: 0, Client: shared}); err != nil {
 		t.Fatal(err)
 	}
 	if _, source, err := EnsureJar(context.Background(), a, JarOptions{Path: present, Client: shared}); err != nil || source != "image" {

@@ -37,7 +37,7 @@ func measureReady(tb testing.TB, minW, maxW, readyAfter time.Duration) readyRun 
 	timer := time.AfterFunc(readyAfter, func() { readyAt.Store(time.Now().UnixNano()) })
 	defer timer.Stop()
 	o := WaitOptions{Timeout: time.Minute, MinWait: minW, MaxWait: maxW, AttemptTimeout: 5 * time.Second}
-	if err := WaitReady(context.Background(), tcpAgent(srv.URL), o); err != nil {
+	if _, err := WaitReady(context.Background(), tcpAgent(srv.URL), o); err != nil {
 		tb.Fatal(err)
 	}
 	done := time.Now()

@@ -81,18 +81,20 @@ type waiter struct {
 // with X-Jenkins-JNLP-Port (or X-Hudson-JNLP-Port); websocket: GET
 // {url}/login answers 200; direct: a TCP connection opens. With several URLs
 // it probes them concurrently and is ready when any is. Each attempt logs
-// one line. On timeout it returns *TimeoutError; when ctx ends first it
-// returns context.Cause(ctx) promptly, even mid-request.
-func WaitReady(ctx context.Context, a Agent, o WaitOptions) error {
+// one line. It returns the URL (or direct address) that answered first,
+// "" when there was nothing to wait for. On timeout it returns
+// *TimeoutError; when ctx ends first it returns context.Cause(ctx)
+// promptly, even mid-request.
+func WaitReady(ctx context.Context, a Agent, o WaitOptions) (string, error) {
 	if o.Timeout <= 0 || a.Info {
-		return nil
+		return "", nil
 	}
 	targets := a.URLs
 	if a.Mode == ModeDirect {
 		targets = []string{a.Direct}
 	}
 	if len(targets) == 0 {
-		return nil
+		return "", nil
 	}
 	w := &waiter{a: a, o: withDefaults(o), log: o.Logger}
 	if w.log == nil {
@@ -110,7 +112,7 @@ func WaitReady(ctx context.Context, a Agent, o WaitOptions) error {
 		}
 		c, err := shared.get()
 		if err != nil {
-			return err
+			return "", err
 		}
 		// The same transport, with a timeout per attempt.
 		perAttempt := *c
@@ -120,28 +122,32 @@ func WaitReady(ctx context.Context, a Agent, o WaitOptions) error {
 
 	wctx, cancel := context.WithTimeoutCause(ctx, w.o.Timeout, errWaitTimeout)
 	defer cancel()
-	results := make(chan error, len(targets))
+	type result struct {
+		target string
+		err    error
+	}
+	results := make(chan result, len(targets))
 	for _, t := range targets {
 		go func() {
 			if a.Mode == ModeDirect {
-				results <- w.probeTCP(wctx, t)
+				results <- result{t, w.probeTCP(wctx, t)}
 			} else {
-				results <- w.probeHTTP(wctx, t)
+				results <- result{t, w.probeHTTP(wctx, t)}
 			}
 		}()
 	}
-	var ready bool
+	var ready string
 	for range targets {
-		if err := <-results; err == nil && !ready {
-			ready = true
+		if r := <-results; r.err == nil && ready == "" {
+			ready = r.target
 			cancel() // stop the other probes; wait for them to return
 		}
 	}
 	switch {
-	case ready:
-		return nil
+	case ready != "":
+		return ready, nil
 	case ctx.Err() != nil:
-		return context.Cause(ctx)
+		return "", context.Cause(ctx)
 	}
 	var shown []string
 	for _, t := range targets {
@@ -163,7 +169,7 @@ func WaitReady(ctx context.Context, a Agent, o WaitOptions) error {
 	if last == "" {
 		last = "timeout"
 	}
-	return &TimeoutError{URL: strings.Join(shown, ", "), LastCause: last, Timeout: w.o.Timeout}
+	return "", &TimeoutError{URL: strings.Join(shown, ", "), LastCause: last, Timeout: w.o.Timeout}
 }
 
 func withDefaults(o WaitOptions) WaitOptions {

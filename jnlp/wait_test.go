@@ -31,7 +31,7 @@ func TestWaitReadyControllerStartsLate(t *testing.T) {
 		srv.Listener = ln
 		srv.Start()
 	})
-	if err := WaitReady(context.Background(), tcpAgent("http://"+addr+"/"), fastWait(rec, 10*time.Second)); err != nil {
+	if _, err := WaitReady(context.Background(), tcpAgent("http://"+addr+"/"), fastWait(rec, 10*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	failed := rec.find("controller not ready")
@@ -78,7 +78,7 @@ func TestWaitReadyStatusSequence(t *testing.T) {
 			}))
 			defer srv.Close()
 			rec := &recorder{}
-			if err := WaitReady(context.Background(), tcpAgent(srv.URL), fastWait(rec, 10*time.Second)); err != nil {
+			if _, err := WaitReady(context.Background(), tcpAgent(srv.URL), fastWait(rec, 10*time.Second)); err != nil {
 				t.Fatal(err)
 			}
 			failed := rec.find("controller not ready")
@@ -114,7 +114,7 @@ func TestWaitReadyRedirect(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	rec := &recorder{}
-	if err := WaitReady(context.Background(), tcpAgent(srv.URL), fastWait(rec, 5*time.Second)); err != nil {
+	if _, err := WaitReady(context.Background(), tcpAgent(srv.URL), fastWait(rec, 5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if nodeName.Load() != "agent-1" {
@@ -125,7 +125,7 @@ func TestWaitReadyRedirect(t *testing.T) {
 func TestWaitReadyNotJenkins(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
-	err := WaitReady(context.Background(), tcpAgent(srv.URL), fastWait(&recorder{}, 200*time.Millisecond))
+	_, err := WaitReady(context.Background(), tcpAgent(srv.URL), fastWait(&recorder{}, 200*time.Millisecond))
 	var te *TimeoutError
 	if !errors.As(err, &te) || !strings.Contains(te.LastCause, "X-Jenkins-JNLP-Port") {
 		t.Fatalf("err %v, want a timeout because the answer is not Jenkins", err)
@@ -159,7 +159,7 @@ func TestWaitReadyTLS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = WaitReady(context.Background(), a, fastWait(&recorder{}, 300*time.Millisecond))
+			_, err = WaitReady(context.Background(), a, fastWait(&recorder{}, 300*time.Millisecond))
 			if tc.cause == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -186,7 +186,7 @@ func TestWaitReadyClosesConnections(t *testing.T) {
 	pemText := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 	a := tcpAgent(srv.URL)
 	a.Certs = []string{pemText}
-	if err := WaitReady(context.Background(), a, fastWait(&recorder{}, 5*time.Second)); err != nil {
+	if _, err := WaitReady(context.Background(), a, fastWait(&recorder{}, 5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	conns.WaitAllClosed(t, 5*time.Second)
@@ -201,7 +201,7 @@ func TestWaitReadyAttemptTimeout(t *testing.T) {
 	defer srv.Close()
 	o := fastWait(&recorder{}, 800*time.Millisecond)
 	o.AttemptTimeout = 100 * time.Millisecond
-	err := WaitReady(context.Background(), tcpAgent(srv.URL), o)
+	_, err := WaitReady(context.Background(), tcpAgent(srv.URL), o)
 	var te *TimeoutError
 	// "timeout" from an attempt's own limit, or cutOff when the wait's
 	// limit ended the last one.
@@ -216,7 +216,7 @@ func TestWaitReadyAttemptTimeout(t *testing.T) {
 func TestWaitReadyTimeoutNamesURLAndCause(t *testing.T) {
 	addr := freeAddr(t)
 	start := time.Now()
-	err := WaitReady(context.Background(), tcpAgent("http://bob:pw@"+addr+"/"), fastWait(&recorder{}, 300*time.Millisecond))
+	_, err := WaitReady(context.Background(), tcpAgent("http://bob:pw@"+addr+"/"), fastWait(&recorder{}, 300*time.Millisecond))
 	var te *TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("err %v, want *TimeoutError", err)
@@ -244,7 +244,7 @@ func TestWaitReadyWebSocket(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	a := Agent{URLs: []string{srv.URL + "/"}, Mode: ModeWebSocket, WebSocket: true, Name: "n"}
-	if err := WaitReady(context.Background(), a, fastWait(&recorder{}, 5*time.Second)); err != nil {
+	if _, err := WaitReady(context.Background(), a, fastWait(&recorder{}, 5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if loginHits.Load() != 2 {
@@ -263,7 +263,7 @@ func TestWaitReadyDirectStartsLate(t *testing.T) {
 		}
 	})
 	a := Agent{Mode: ModeDirect, Direct: addr, InstanceIdentity: "x", Name: "n"}
-	err := WaitReady(context.Background(), a, fastWait(rec, 10*time.Second))
+	_, err := WaitReady(context.Background(), a, fastWait(rec, 10*time.Second))
 	if ln != nil {
 		ln.Close()
 	}
@@ -280,13 +280,17 @@ func TestWaitReadySeveralURLs(t *testing.T) {
 	defer srv.Close()
 	dead := "http://" + freeAddr(t) + "/"
 	rec := &recorder{}
-	if err := WaitReady(context.Background(), tcpAgent(dead, srv.URL), fastWait(rec, 5*time.Second)); err != nil {
+	ready, err := WaitReady(context.Background(), tcpAgent(dead, srv.URL), fastWait(rec, 5*time.Second))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if ready != srv.URL {
+		t.Errorf("WaitReady returned %q, want the URL that answered, %q", ready, srv.URL)
 	}
 	if r := rec.find("controller ready"); len(r) != 1 || r[0].attrs["url"] != srv.URL {
 		t.Errorf("ready lines %v", r)
 	}
-	err := WaitReady(context.Background(), tcpAgent(dead, "http://"+freeAddr(t)+"/"), fastWait(rec, 200*time.Millisecond))
+	_, err = WaitReady(context.Background(), tcpAgent(dead, "http://"+freeAddr(t)+"/"), fastWait(rec, 200*time.Millisecond))
 	var te *TimeoutError
 	if !errors.As(err, &te) || !strings.Contains(te.URL, ", ") {
 		t.Errorf("err %v, want a timeout naming both URLs", err)
@@ -296,14 +300,14 @@ func TestWaitReadySeveralURLs(t *testing.T) {
 func TestWaitReadySkipped(t *testing.T) {
 	rec := &recorder{}
 	o := fastWait(rec, 0)
-	if err := WaitReady(context.Background(), tcpAgent("http://"+freeAddr(t)+"/"), o); err != nil {
+	if _, err := WaitReady(context.Background(), tcpAgent("http://"+freeAddr(t)+"/"), o); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.recs) != 0 {
 		t.Errorf("a skipped wait logged %v", rec.recs)
 	}
 	o.Timeout = time.Second
-	if err := WaitReady(context.Background(), Agent{Info: true}, o); err != nil {
+	if _, err := WaitReady(context.Background(), Agent{Info: true}, o); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -325,13 +329,13 @@ func TestReadinessCheck(t *testing.T) {
 }
 
 func TestWaitReadyHonoursProxyEnv(t *testing.T) {
-	if err := WaitReady(context.Background(), tcpAgent("http://controller.test/"), fastWait(&recorder{}, 5*time.Second)); err != nil {
+	if _, err := WaitReady(context.Background(), tcpAgent("http://controller.test/"), fastWait(&recorder{}, 5*time.Second)); err != nil {
 		t.Fatalf("through HTTP_PROXY: %v", err)
 	}
 	if _, ok := proxySeen.Load("controller.test"); !ok {
 		t.Error("the request did not go through HTTP_PROXY")
 	}
-	err := WaitReady(context.Background(), tcpAgent("http://skip.test/"), fastWait(&recorder{}, 300*time.Millisecond))
+	_, err := WaitReady(context.Background(), tcpAgent("http://skip.test/"), fastWait(&recorder{}, 300*time.Millisecond))
 	var te *TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("NO_PROXY host: %v, want a timeout (no such host here)", err)
@@ -351,7 +355,7 @@ func TestWaitReadyAttemptCutByLimit(t *testing.T) {
 	rec := &recorder{}
 	o := fastWait(rec, 300*time.Millisecond)
 	o.AttemptTimeout = 10 * time.Second
-	err := WaitReady(context.Background(), tcpAgent(srv.URL), o)
+	_, err := WaitReady(context.Background(), tcpAgent(srv.URL), o)
 	var te *TimeoutError
 	if !errors.As(err, &te) || te.LastCause != cutOff {
 		t.Fatalf("err %v, want *TimeoutError with cause %q", err, cutOff)
@@ -370,7 +374,7 @@ func TestWaitReadyTimeoutCausePerURL(t *testing.T) {
 	refused := "http://" + freeAddr(t)
 	a := tcpAgent(busy.URL)
 	a.URLs = append(a.URLs, refused)
-	err := WaitReady(context.Background(), a, fastWait(&recorder{}, 300*time.Millisecond))
+	_, err := WaitReady(context.Background(), a, fastWait(&recorder{}, 300*time.Millisecond))
 	var te *TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("err %v, want *TimeoutError", err)

@@ -67,7 +67,8 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			// must be caught by then.
 			ready()
 		}
-		if err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log, Client: client}); err != nil {
+		readyURL, err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log, Client: client})
+		if err != nil {
 			if code, ok := stopped(); ok {
 				return code
 			}
@@ -87,6 +88,7 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			CacheDir: pl.cacheDir(p.Home.Path),
 			Logger:   log,
 			Client:   client,
+			Ready:    readyURL,
 		})
 		client.Close()
 		if err != nil {
