@@ -149,12 +149,18 @@ func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 		return ExitInternal
 	}
 	err := execClean(cmd.Path, cmd.Args, cmd.Env, pending)
+	if script, ok := asScript(cmd, err); ok {
+		logger.Debug("no #! line: running the command with the shell, as shells do", "path", cmd.Path, "shell", script.Path)
+		if serr := execClean(script.Path, script.Args, script.Env, pending); !errors.Is(serr, syscall.ENOENT) {
+			err = serr
+		}
+	}
 	var se *SignalError
 	if errors.As(err, &se) {
 		logger.Info("not starting the command: signal received", "signal", se.Signal.String())
 		return se.ExitCode()
 	}
-	code := startErrorCode(err)
+	code, err := execError(cmd.Path, err)
 	logger.Error("cannot execute the command", "path", cmd.Path, "err", err, "exit_code", code)
 	return code
 }

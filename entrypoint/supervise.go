@@ -2,6 +2,7 @@ package entrypoint
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"syscall"
@@ -75,9 +76,15 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	defaultIgnoredSignals()
 	terminal := stdinIsControllingTerminal()
 	pid, err := startChild(cmd, terminal)
+	if script, ok := asScript(cmd, err); ok {
+		logger.Debug("no #! line: running the command with the shell, as shells do", "path", cmd.Path, "shell", script.Path)
+		if spid, serr := startChild(script, terminal); !errors.Is(serr, syscall.ENOENT) {
+			pid, err = spid, serr
+		}
+	}
 	ignoreUncatchable()
 	if err != nil {
-		code := startErrorCode(err)
+		code, err := execError(cmd.Path, err)
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err, "exit_code", code)
 		opts.notStarted()
 		return code

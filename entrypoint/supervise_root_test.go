@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +34,7 @@ func TestRootSupervise(t *testing.T) {
 	t.Run("signal-group", func(t *testing.T) { svSignalGroup(t, p) })
 	t.Run("clean-signal-state", func(t *testing.T) { svCleanSignalState(t, p) })
 	t.Run("not-found-not-executable", func(t *testing.T) { svNotFound(t, p) })
+	t.Run("scripts", func(t *testing.T) { svScripts(t, p) })
 	t.Run("stubborn-group-killed", func(t *testing.T) { svStubbornGroup(t, p) })
 	t.Run("no-grace", func(t *testing.T) { svNoGrace(t, p) })
 	t.Run("plain-exec-keeps-pid", func(t *testing.T) { svPlainExec(t, p) })
@@ -243,6 +246,43 @@ func svNotFound(t *testing.T, p svPrograms) {
 			run := svStart(t, mode, nil, p.supervise, c.arg)
 			if got := run.wait(); got != c.want {
 				t.Errorf("%s/%s: launcher exited %d, want %d; stderr:\n%s", c.name, mode, got, c.want, run.stderrText())
+			}
+		}
+	}
+}
+
+// A script without a #! line runs with /bin/sh, as shells and execvp run
+// it; one whose #! line ends in a carriage return, or a binary for another
+// machine, fails with bash's code and a message that says so.
+func svScripts(t *testing.T, p svPrograms) {
+	dir := t.TempDir()
+	noShebang := writeExec(t, dir, "no-shebang", []byte("echo \"script ran as $0 with $1\"\nexit 7\n"))
+	crlf := writeExec(t, dir, "crlf", []byte("#!/bin/sh\r\necho hi\r\n"))
+	trueBin, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := slices.Clone(trueBin)
+	other[18], other[19] = 183, 0 // e_machine: arm64
+	if runtime.GOARCH == "arm64" {
+		other[18] = 62
+	}
+	foreign := writeExec(t, dir, "foreign", other)
+	for _, mode := range []svMode{svPID1, svPlain} {
+		run := svStart(t, mode, nil, p.supervise, noShebang, "x")
+		if line := run.expect("script ran"); line != "script ran as "+noShebang+" with x" {
+			t.Errorf("%s: %q", mode, line)
+		}
+		if code := run.wait(); code != 7 {
+			t.Errorf("%s: no #! line: launcher exited %d, want the script's 7; stderr:\n%s", mode, code, run.stderrText())
+		}
+		for _, c := range []struct{ path, want string }{
+			{crlf, "Windows line endings"},
+			{foreign, "a binary for another machine"},
+		} {
+			run := svStart(t, mode, nil, p.supervise, c.path)
+			if code := run.wait(); code != ExitNotExecutable || !strings.Contains(run.stderrText(), c.want) {
+				t.Errorf("%s: %s: launcher exited %d, want %d and %q; stderr:\n%s", mode, c.path, code, ExitNotExecutable, c.want, run.stderrText())
 			}
 		}
 	}
