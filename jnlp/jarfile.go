@@ -3,6 +3,7 @@ package jnlp
 import (
 	"archive/zip"
 	"bufio"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,11 @@ func checkJar(r io.ReaderAt, size int64) error {
 	if err != nil {
 		return fmt.Errorf("not a jar (%d bytes): %w", size, err)
 	}
+	// A decompressor of this reader's own: archive/zip's shared one goes
+	// back to a sync.Pool on Close, which keeps it (40 KiB, most of it the
+	// window) through the next GC, the one meant to give set-up's memory
+	// back before the agent runs.
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return flate.NewReader(r) })
 	for _, f := range zr.File {
 		if f.Name != "META-INF/MANIFEST.MF" {
 			continue
