@@ -12,12 +12,16 @@ import (
 // field holds the option as written (for the plan) and, where the option is
 // a size, its value. The JVM takes the last occurrence, and so do we.
 type userChoices struct {
-	xmx         opt    // -Xmx768m or -XX:MaxHeapSize=..: wins over the RAM options
-	ramOpt      string // the last of MaxRAMPercentage / MaxRAMFraction
-	ramPercent  float64
-	ramFraction float64
-	maxRAM      uint64
-	maxRAMOpt   string
+	xmx opt // -Xmx768m or -XX:MaxHeapSize=..: wins over the RAM options
+	// -Xms or -XX:InitialHeapSize=, and -XX:MinHeapSize=: the heap may not
+	// be smaller, or the JVM refuses to start.
+	xms, minHeap opt
+
+	ramPercentOpt, ramFractionOpt string // MaxRAMPercentage / MaxRAMFraction as written
+	ramPercent, ramFraction       float64
+	minRAMPercent, minRAMFraction float64 // MinRAMPercentage / MinRAMFraction
+	maxRAM                        uint64
+	maxRAMOpt                     string
 
 	metaspace, codeCache, direct, stack opt
 	gc                                  string // "Serial", "G1", ... as in -XX:+Use<gc>GC
@@ -57,6 +61,12 @@ func (u *userChoices) scan(o string) error {
 			return err
 		}
 		u.xmx = opt{o, n}
+	case strings.HasPrefix(o, "-Xms"):
+		n, err := jvmSize(o[len("-Xms"):])
+		if err != nil {
+			return err
+		}
+		u.xms = opt{o, n}
 	case strings.HasPrefix(o, "-Xss"):
 		n, err := jvmSize(o[len("-Xss"):])
 		if err != nil {
@@ -78,7 +88,10 @@ func (u *userChoices) scanXX(o, flag string) error {
 		case name == "ExitOnOutOfMemoryError" || name == "CrashOnOutOfMemoryError":
 			u.exitOnOOM = o
 		case strings.HasPrefix(name, "Use") && strings.HasSuffix(name, "GC") && flag[0] == '+':
-			u.gc, u.gcOpt = strings.TrimSuffix(strings.TrimPrefix(name, "Use"), "GC"), o
+			// Only collectors: UseMaximumCompactionOnSystemGC is not one.
+			if gc := strings.TrimSuffix(strings.TrimPrefix(name, "Use"), "GC"); isCollector(gc) {
+				u.gc, u.gcOpt = gc, o
+			}
 		}
 		return nil
 	}
@@ -94,15 +107,20 @@ func (u *userChoices) scanXX(o, flag string) error {
 	switch name {
 	case "MaxHeapSize":
 		u.xmx, err = size()
+	case "InitialHeapSize":
+		u.xms, err = size()
+	case "MinHeapSize":
+		u.minHeap, err = size()
 	case "MaxRAMPercentage":
 		u.ramPercent, err = percent(val)
-		u.ramOpt = o
+		u.ramPercentOpt = o
 	case "MaxRAMFraction":
-		u.ramFraction, err = strconv.ParseFloat(val, 64)
-		if err == nil && u.ramFraction < 1 {
-			err = fmt.Errorf("fraction below 1")
-		}
-		u.ramOpt = o
+		u.ramFraction, err = fraction(val)
+		u.ramFractionOpt = o
+	case "MinRAMPercentage":
+		u.minRAMPercent, err = percent(val)
+	case "MinRAMFraction":
+		u.minRAMFraction, err = fraction(val)
 	case "MaxRAM":
 		var s opt
 		s, err = size()
@@ -126,6 +144,24 @@ func (u *userChoices) scanXX(o, flag string) error {
 	return err
 }
 
+// isCollector says whether -XX:+Use<name>GC selects a collector, JDK 8 to
+// 25.
+func isCollector(name string) bool {
+	switch name {
+	case "Serial", "Parallel", "ParallelOld", "ConcMarkSweep", "G1", "Z", "Shenandoah", "Epsilon":
+		return true
+	}
+	return false
+}
+
+func fraction(s string) (float64, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err == nil && f < 1 {
+		err = fmt.Errorf("fraction below 1")
+	}
+	return f, err
+}
+
 func percent(s string) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f <= 0 || f > 100 {
@@ -142,46 +178,93 @@ func jvmSize(s string) (uint64, error) {
 	return config.ParseSize(s)
 }
 
-// ramHeap is the heap the JVM derives from MaxRAM/MaxRAMPercentage/
-// MaxRAMFraction over ram bytes. As in HotSpot's Arguments::set_heap_size,
-// a MaxRAMFraction given overrides the percentage, and the default is 25%.
+// defaultMaxHeap is HotSpot's default MaxHeapSize on 64-bit machines
+// (ScaleForWordSize(96M)): the line between small and not-small memory in
+// Arguments::set_heap_size, and the least heap of the latter.
+const defaultMaxHeap = 96 * mib * 13 / 10 &^ 7
+
+// ramHeap is the heap HotSpot's Arguments::set_heap_size derives without
+// -Xmx, from ram bytes or MaxRAM: MaxRAMPercentage of it (MaxRAMFraction
+// only when no percentage is given; default 25%), except that when
+// MinRAMPercentage of it (default 50%) is below defaultMaxHeap, memory is
+// small and that is the heap, and otherwise the heap is at least
+// defaultMaxHeap; an initial (else minimum) heap above it raises it.
+// Before alignment (see heapAlignment).
 func (u userChoices) ramHeap(ram uint64) uint64 {
 	if u.maxRAM > 0 {
 		ram = u.maxRAM
 	}
+	maxPct, minPct := 25.0, 50.0
 	switch {
-	case u.ramFraction > 0:
-		return uint64(float64(ram) / u.ramFraction)
 	case u.ramPercent > 0:
-		return uint64(float64(ram) * u.ramPercent / 100)
+		maxPct = u.ramPercent
+	case u.ramFraction > 0:
+		maxPct = 100 / u.ramFraction
 	}
-	return ram / 4
+	switch {
+	case u.minRAMPercent > 0:
+		minPct = u.minRAMPercent
+	case u.minRAMFraction > 0:
+		minPct = 100 / u.minRAMFraction
+	}
+	heap := uint64(float64(ram) * maxPct / 100)
+	if small := uint64(float64(ram) * minPct / 100); small < defaultMaxHeap {
+		heap = small
+	} else {
+		heap = max(heap, defaultMaxHeap)
+	}
+	if u.xms.set() {
+		heap = max(heap, u.xms.bytes)
+	} else if u.minHeap.set() {
+		heap = max(heap, u.minHeap.bytes)
+	}
+	return heap
+}
+
+// heapLowerBound is the least heap the user's options allow (-Xms,
+// InitialHeapSize, MinHeapSize), and the option that sets it.
+func (u userChoices) heapLowerBound() (uint64, string) {
+	if u.minHeap.bytes > u.xms.bytes {
+		return u.minHeap.bytes, u.minHeap.raw
+	}
+	return u.xms.bytes, u.xms.raw
+}
+
+// ramOpt is the RAM option that decides the heap's share: the percentage
+// wins over the fraction, as in HotSpot.
+func (u userChoices) ramOpt() string {
+	if u.ramPercentOpt != "" {
+		return u.ramPercentOpt
+	}
+	return u.ramFractionOpt
 }
 
 // heapSet reports whether the user chose the heap in any way.
-func (u userChoices) heapSet() bool { return u.xmx.set() || u.ramOpt != "" || u.maxRAMOpt != "" }
+func (u userChoices) heapSet() bool { return u.xmx.set() || u.ramOpt() != "" || u.maxRAMOpt != "" }
 
 // heapOption is the option that chose the heap, for the plan.
 func (u userChoices) heapOption() string {
 	switch {
 	case u.xmx.set():
 		return u.xmx.raw
-	case u.ramOpt != "" && u.maxRAMOpt != "":
-		return u.ramOpt + " " + u.maxRAMOpt
-	case u.ramOpt != "":
-		return u.ramOpt
+	case u.ramOpt() != "" && u.maxRAMOpt != "":
+		return u.ramOpt() + " " + u.maxRAMOpt
+	case u.ramOpt() != "":
+		return u.ramOpt()
 	}
 	return u.maxRAMOpt
 }
 
-// userHeap is the heap the user's options give over a limit of ram bytes
-// (0 = unknown).
-func (u userChoices) userHeap(ram uint64) uint64 {
-	if u.xmx.set() {
-		return u.xmx.bytes
+// userHeap is the heap the JVM will have with the user's options over a
+// limit of ram bytes (0 = unknown), aligned as the JVM aligns it.
+func (u userChoices) userHeap(ram uint64, gc string, page uint64) uint64 {
+	heap := u.xmx.bytes
+	if !u.xmx.set() {
+		if ram == 0 && u.maxRAM == 0 {
+			return 0
+		}
+		heap = u.ramHeap(ram)
 	}
-	if ram == 0 && u.maxRAM == 0 {
-		return 0
-	}
-	return u.ramHeap(ram)
+	a := heapAlignment(gc, heap, page)
+	return (heap + a - 1) &^ (a - 1)
 }

@@ -25,6 +25,8 @@ type Input struct {
 	Arch            string   // runtime.GOARCH, for the thread stack size
 	LauncherRSS     uint64   // the supervising launcher's memory, same cgroup
 	Home            string   // -Duser.home=<Home>
+	HostMemoryBytes uint64   // the machine's memory, which the JVM sizes from when no limit applies; 0 = unknown
+	PageSize        uint64   // for the heap's alignment; 0 = 4 KiB
 	ExitOnOOM       bool     // -XX:+ExitOnOutOfMemoryError
 	Enabled         bool     // false = no flags at all
 	Version         Version
@@ -91,36 +93,53 @@ func PlanMemory(in Input) (Plan, error) {
 	}
 
 	var heap uint64
+	lower, lowerOpt := u.heapLowerBound()
 	if u.heapSet() {
-		heap = u.userHeap(limitOf(in))
+		heap = u.userHeap(ramOf(in), s.gc, in.PageSize)
 		p.HeapSource = "user (" + u.heapOption() + ")"
-		gcBytes := gcOverhead(s.gc, heap)
-		p.Regions = append(p.Regions, gcRegion(s.gc, gcBytes))
-		if heap > 0 && heap+gcBytes+fixed > budget {
-			p.Warnings = append(p.Warnings, fmt.Sprintf(
-				"user heap %s (%s) plus non-heap %s is %s, above the budget of %s: the kernel may kill the JVM",
-				u.heapOption(), config.HumanSize(heap), config.HumanSize(fixed+gcBytes),
-				config.HumanSize(heap+gcBytes+fixed), config.HumanSize(budget)))
+		if u.xmx.set() && lower > u.xmx.bytes {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s is above %s: the JVM will refuse to start", lowerOpt, u.xmx.raw))
 		}
 	} else {
-		heap = heapFromBudget(budget, fixed, s.gc)
-		gcBytes := gcOverhead(s.gc, heap)
-		p.Regions = append(p.Regions, gcRegion(s.gc, gcBytes))
+		heap = heapFromBudget(budget, fixed, s.gc, in.PageSize)
+		if lower > heap {
+			// A smaller -Xmx than the user's -Xms stops the JVM at
+			// start: the user's minimum wins, and the budget check
+			// below says if it does not fit.
+			a := heapAlignment(s.gc, lower, in.PageSize)
+			raised := (lower + a - 1) &^ (a - 1)
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s is above the heap planned from the budget, %s: -Xmx raised to %s",
+				lowerOpt, config.HumanSize(heap), config.HumanSize(raised)))
+			heap = raised
+		}
 		if heap < HeapFloor {
+			p.Regions = append(p.Regions, gcRegion(s.gc, gcOverhead(s.gc, heap)))
 			return p, &BudgetError{Budget: budget, Heap: heap, Floor: HeapFloor, Regions: p.Regions}
 		}
 		p.HeapSource = "launcher"
 		p.Flags = append(p.Flags, "-Xmx"+config.FormatSize(heap))
 	}
+	gcBytes := gcOverhead(s.gc, heap)
+	p.Regions = append(p.Regions, gcRegion(s.gc, gcBytes))
+	if heap > 0 && heap+gcBytes+fixed > budget {
+		who := "user heap " + u.heapOption()
+		if !u.heapSet() {
+			who = "heap " + lowerOpt
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf(
+			"%s (%s) plus non-heap %s is %s, above the budget of %s: the kernel may kill the JVM",
+			who, config.HumanSize(heap), config.HumanSize(fixed+gcBytes),
+			config.HumanSize(heap+gcBytes+fixed), config.HumanSize(budget)))
+	}
 	if heap > 0 {
 		p.HeapBytes = &heap
 	}
-	if u.ramOpt != "" && u.maxRAMOpt == "" && !u.xmx.set() && in.MemoryBytes != nil {
+	if u.ramOpt() != "" && u.maxRAMOpt == "" && !u.xmx.set() && in.MemoryBytes != nil {
 		// The user's percentage must apply to the limit found here, which
 		// the JVM may not see (cgroup v2 on an old JVM, ECS task limits,
 		// LAUNCHER_MEMORY_LIMIT). MaxRAM replaces the JVM's own detection.
 		p.Flags = append(p.Flags, "-XX:MaxRAM="+config.FormatSize(*in.MemoryBytes))
-		p.Notes = append(p.Notes, fmt.Sprintf("%s applies to the limit found, %s, through -XX:MaxRAM", u.ramOpt, config.HumanSize(*in.MemoryBytes)))
+		p.Notes = append(p.Notes, fmt.Sprintf("%s applies to the limit found, %s, through -XX:MaxRAM", u.ramOpt(), config.HumanSize(*in.MemoryBytes)))
 	}
 	for _, r := range s.regions {
 		if r.Flag != "" && r.planned {
@@ -134,9 +153,11 @@ func PlanMemory(in Input) (Plan, error) {
 	return p, nil
 }
 
-func limitOf(in Input) uint64 {
+// ramOf is the memory the JVM sizes its heap from: the limit found, or with
+// none, the machine's (the JVM sees no limit either).
+func ramOf(in Input) uint64 {
 	if in.MemoryBytes == nil {
-		return 0
+		return in.HostMemoryBytes
 	}
 	return *in.MemoryBytes
 }

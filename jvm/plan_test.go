@@ -74,6 +74,21 @@ func TestPlanMemoryFlags(t *testing.T) {
 		{name: "user-fraction", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxRAMFraction=2"} }, not: []string{"-Xmx"}, has: []string{"-XX:MaxRAM=1g"}, heap: 512 * mib},
 		{name: "user-max-ram", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxRAM=2g", "-XX:MaxRAMPercentage=25.0"} }, not: []string{"-Xmx", "-XX:MaxRAM="}, heap: 512 * mib, warn: ""},
 		{name: "user-xmx-beats-later-percentage", edit: func(in *Input) { in.UserOptions = []string{"-Xmx300m", "-XX:MaxRAMPercentage=90.0"} }, not: []string{"-Xmx", "-XX:MaxRAM"}, heap: 300 * mib},
+		{name: "user-xms-raises-xmx", edit: func(in *Input) { in.UserOptions = []string{"-Xms900m"} }, has: []string{"-Xmx900m"}, source: "launcher", heap: 900 * mib, warn: "-Xms900m is above the heap planned from the budget"},
+		{name: "user-initial-heap-aligned", edit: func(in *Input) { in.UserOptions = []string{"-XX:InitialHeapSize=901m"} }, has: []string{"-Xmx902m"}, heap: 902 * mib, warn: "-XX:InitialHeapSize=901m is above"},
+		{name: "user-min-heap-size", edit: func(in *Input) { in.UserOptions = []string{"-XX:MinHeapSize=950m"} }, has: []string{"-Xmx950m"}, heap: 950 * mib, warn: "above the budget"},
+		{name: "user-xms-below-plan", edit: func(in *Input) { in.UserOptions = []string{"-Xms64m"} }, has: []string{"-Xmx"}, source: "launcher", warn: ""},
+		{name: "user-xms-above-user-xmx", edit: func(in *Input) { in.UserOptions = []string{"-Xmx100m", "-Xms200m"} }, not: []string{"-Xmx"}, heap: 100 * mib, warn: "-Xms200m is above -Xmx100m: the JVM will refuse to start"},
+		{name: "percentage-beats-fraction", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxRAMFraction=4", "-XX:MaxRAMPercentage=90.0"} }, has: []string{"-XX:MaxRAM=1g"}, heap: 922 * mib, source: "user (-XX:MaxRAMPercentage=90.0)", warn: "above the budget"},
+		{name: "percentage-beats-later-fraction", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxRAMPercentage=50.0", "-XX:MaxRAMFraction=1"} }, heap: 512 * mib, source: "user (-XX:MaxRAMPercentage=50.0)", warn: ""},
+		{name: "user-percentage-small-memory", edit: func(in *Input) { in.MemoryBytes, in.UserOptions = u64(200*mib), []string{"-XX:MaxRAMPercentage=75.0"} }, heap: 100 * mib},
+		{name: "user-max-ram-small", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxRAM=200m"} }, not: []string{"-Xmx"}, heap: 100 * mib},
+		{name: "user-min-ram-percentage", edit: func(in *Input) { in.UserOptions = []string{"-XX:MinRAMPercentage=5.0", "-XX:MaxRAMPercentage=10.0"} }, heap: 52 * mib},
+		{name: "user-percentage-default-max-heap", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxRAMPercentage=10.0"} }, heap: 126 * mib},
+		{name: "not-a-collector", edit: func(in *Input) { in.UserOptions = []string{"-XX:+UseMaximumCompactionOnSystemGC"} }, has: []string{"-XX:+UseSerialGC"}, gc: "Serial"},
+		{name: "no-limit-size-budget-host-percentage", edit: func(in *Input) {
+			in.MemoryBytes, in.HostMemoryBytes, in.Budget, in.UserOptions = nil, 24*gib, config.Budget{Bytes: 768 * mib}, []string{"-XX:MaxRAMPercentage=75.0"}
+		}, not: []string{"-Xmx", "-XX:MaxRAM="}, heap: 18 * gib, warn: "above the budget of 768.0 MiB"},
 		{name: "user-metaspace", edit: func(in *Input) { in.UserOptions = []string{"-XX:MaxMetaspaceSize=256m"} }, has: []string{"-Xmx", "-XX:ReservedCodeCacheSize="}, not: []string{"-XX:MaxMetaspaceSize="}},
 		{name: "user-region-caps", edit: func(in *Input) {
 			in.UserOptions = []string{"-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=10m", "-Xss512k"}
@@ -175,7 +190,7 @@ func settingKey(f string) string {
 		return "heap"
 	case strings.HasPrefix(f, "-Xss"), strings.HasPrefix(f, "-XX:ThreadStackSize="):
 		return "stack"
-	case strings.HasPrefix(f, "-XX:+Use") && strings.HasSuffix(f, "GC"):
+	case strings.HasPrefix(f, "-XX:+Use") && strings.HasSuffix(f, "GC") && isCollector(strings.TrimSuffix(strings.TrimPrefix(f, "-XX:+Use"), "GC")):
 		return "gc"
 	case strings.HasSuffix(f, "OnOutOfMemoryError"):
 		return "oom"

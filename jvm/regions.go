@@ -146,18 +146,41 @@ func stackSize(arch string) uint64 {
 func nativeOverhead(budget uint64) uint64 { return roundUp(18*mib + budget/128) }
 
 // heapFromBudget gives the heap the rest of the budget after the fixed
-// regions and the GC's share, rounded down to a MiB.
-func heapFromBudget(budget, fixed uint64, gc string) uint64 {
+// regions and the GC's share, rounded down to the heap alignment: the JVM
+// rounds -Xmx up to it, which would otherwise give it more than planned.
+func heapFromBudget(budget, fixed uint64, gc string, page uint64) uint64 {
 	if fixed >= budget {
 		return 0
 	}
 	avail := budget - fixed
-	h := (avail * 100 / (100 + gcPercent(gc))) &^ (mib - 1)
+	h := avail * 100 / (100 + gcPercent(gc))
+	a := heapAlignment(gc, h, page)
+	h &^= a - 1
 	// The GC's share is rounded up to a MiB; step down until both fit.
-	for h > 0 && h+gcOverhead(gc, h) > avail {
-		h -= mib
+	for h >= a && h+gcOverhead(gc, h) > avail {
+		h -= a
 	}
 	return h
+}
+
+// heapAlignment is what HotSpot rounds the maximum heap up to: the card
+// table's span, 512-byte cards over a page each (2 MiB with 4 KiB pages),
+// or, with G1, the region size if larger. G1 picks regions of heap/2048
+// within 1-32 MiB, rounded up to a power of two (HeapRegion::
+// setup_heap_region_size, JDK 17-25). page 0 means 4 KiB.
+func heapAlignment(gc string, heap, page uint64) uint64 {
+	if page == 0 {
+		page = 4 * kib
+	}
+	a := 512 * page
+	if gc == "G1" {
+		region := uint64(mib)
+		for region < heap/2048 && region < 32*mib {
+			region *= 2
+		}
+		a = max(a, region)
+	}
+	return a
 }
 
 func clamp(v, lo, hi uint64) uint64 {

@@ -155,8 +155,11 @@ func (pl planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFl
 }
 
 // planJVM reads the java binary's version and sizes its memory. userOpts are
-// the options the user gave for this JVM; JAVA_TOOL_OPTIONS and
-// JDK_JAVA_OPTIONS are added here because every JVM reads them.
+// the options the user gave for this JVM's command line; JAVA_TOOL_OPTIONS
+// and JDK_JAVA_OPTIONS are added here because the JVM reads them too, in
+// the JVM's order of precedence: JAVA_TOOL_OPTIONS, then JDK_JAVA_OPTIONS
+// (java launchers from JDK 9 on), then the command line, the last
+// occurrence of an option winning.
 // ctx ends a `java -version` that a signal makes pointless.
 func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
 	java, err := jvm.InspectBefore(ctx, javaPath, pl.awaitSignals)
@@ -167,10 +170,14 @@ func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpt
 		p.Warnings = append(p.Warnings, fmt.Sprintf("java version unknown, planning conservatively: %v", err))
 		java = jvm.Java{Path: javaPath, VersionString: "unknown", VersionSource: "none"}
 	}
-	all := append([]string{}, userOpts...)
+	var all, notes []string
 	for _, name := range []string{"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"} {
 		v, ok := pl.h.lookup(name)
 		if !ok || strings.TrimSpace(v) == "" {
+			continue
+		}
+		if name == "JDK_JAVA_OPTIONS" && java.Version.Known() && java.Version.Feature < 9 {
+			notes = append(notes, fmt.Sprintf("JDK_JAVA_OPTIONS ignored: java %s does not read it (JDK 9+)", java.Version))
 			continue
 		}
 		words, err := jnlp.SplitWords(v)
@@ -179,26 +186,30 @@ func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpt
 		}
 		all = append(all, words...)
 	}
+	all = append(all, userOpts...)
 	in := jvm.Input{
-		MemoryBytes:    p.Limits.MemoryBytes,
-		CPUs:           p.Limits.CPUs,
-		CgroupVersion:  p.Limits.Cgroup,
-		CPUsFromCgroup: p.Limits.CPUs != nil && strings.HasPrefix(p.Limits.CPUsSource, "/"),
-		Budget:         pl.cfg.JVMMemory,
-		DefaultPercent: defaultPercent,
-		UserOptions:    all,
-		Threads:        pl.cfg.JVMThreads,
-		Classes:        pl.cfg.JVMClasses,
-		Arch:           pl.h.arch,
-		Home:           p.Home.Path,
-		ExitOnOOM:      pl.cfg.JVMExitOnOOM,
-		Enabled:        pl.cfg.JVMFlags,
-		Version:        java.Version,
+		MemoryBytes:     p.Limits.MemoryBytes,
+		HostMemoryBytes: p.Limits.HostMemoryBytes,
+		CPUs:            p.Limits.CPUs,
+		CgroupVersion:   p.Limits.Cgroup,
+		CPUsFromCgroup:  p.Limits.CPUs != nil && strings.HasPrefix(p.Limits.CPUsSource, "/"),
+		Budget:          pl.cfg.JVMMemory,
+		DefaultPercent:  defaultPercent,
+		UserOptions:     all,
+		Threads:         pl.cfg.JVMThreads,
+		Classes:         pl.cfg.JVMClasses,
+		Arch:            pl.h.arch,
+		Home:            p.Home.Path,
+		PageSize:        uint64(pl.h.pageSize),
+		ExitOnOOM:       pl.cfg.JVMExitOnOOM,
+		Enabled:         pl.cfg.JVMFlags,
+		Version:         java.Version,
 	}
 	if p.Supervise {
 		in.LauncherRSS = supervisorReserve
 	}
 	plan, err := jvm.PlanMemory(in)
+	plan.Notes = append(notes, plan.Notes...)
 	jp := &JVMPlan{Java: java, Plan: plan, Enabled: pl.cfg.JVMFlags}
 	if err != nil {
 		var be *jvm.BudgetError

@@ -17,20 +17,24 @@ type host struct {
 	uid    int
 	gid    int
 	arch   string
-	self   func() (string, error) // path of the running binary
+	// pageSize is the memory page size, which sets the JVM's heap
+	// alignment.
+	pageSize int
+	self     func() (string, error) // path of the running binary
 }
 
 func newHost() host {
 	return host{
-		root:   "/",
-		env:    os.Environ(),
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		pid:    os.Getpid(),
-		uid:    os.Getuid(),
-		gid:    os.Getgid(),
-		arch:   runtime.GOARCH,
-		self:   os.Executable,
+		root:     "/",
+		env:      os.Environ(),
+		stdout:   os.Stdout,
+		stderr:   os.Stderr,
+		pid:      os.Getpid(),
+		uid:      os.Getuid(),
+		gid:      os.Getgid(),
+		arch:     runtime.GOARCH,
+		pageSize: os.Getpagesize(),
+		self:     os.Executable,
 	}
 }
 
