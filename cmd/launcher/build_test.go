@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,45 @@ func TestSupervisorReserve(t *testing.T) {
 	}
 	if strings.Join(planned.JVM.Plan.Flags, " ") != strings.Join(supervised.JVM.Plan.Flags, " ") {
 		t.Errorf("plan %q, run %q", planned.JVM.Plan.Flags, supervised.JVM.Plan.Flags)
+	}
+}
+
+// The JVM's options are read in the JVM's order: JAVA_TOOL_OPTIONS, then
+// JDK_JAVA_OPTIONS (JDK 9 on), then the command line; the last wins.
+func TestJVMOptionOrder(t *testing.T) {
+	root := v1Root(t) // a 300 MiB limit
+	if err := os.Mkdir(filepath.Join(root, "home"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	jdk17 := fakeJDK(t, []byte("#!/bin/sh\n"))
+	jdk8 := fakeJDK(t, []byte("#!/bin/sh\n"))
+	if err := os.WriteFile(filepath.Join(jdk8, "release"), []byte("JAVA_VERSION=\"1.8.0_402\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"PATH=/usr/bin:/bin", "HOME=/home", "JAVA_TOOL_OPTIONS=-Xmx100m", "JDK_JAVA_OPTIONS=-Xmx120m"}
+	for _, c := range []struct {
+		name, jdk string
+		args      []string
+		want      string // the heap source
+	}{
+		{"command-line-last", jdk17, []string{"-Xmx140m", "-version"}, "user (-Xmx140m)"},
+		{"jdk-java-options-over-tool-options", jdk17, []string{"-version"}, "user (-Xmx120m)"},
+		{"jdk8-ignores-jdk-java-options", jdk8, []string{"-version"}, "user (-Xmx100m)"},
+	} {
+		var logs strings.Builder
+		h := host{root: root, env: env, stderr: &logs, pid: 4242, uid: os.Getuid(), gid: os.Getgid(), arch: "amd64"}
+		pl := planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", "debug"), planOnly: true}
+		java := filepath.Join(c.jdk, "bin", "java")
+		p := pl.build(context.Background(), invocation{mode: "exec", args: append([]string{java}, c.args...)})
+		if p.JVM == nil {
+			t.Fatalf("%s: no JVM plan: %d %s\n%s", c.name, p.ExitCode, p.Reason, logs.String())
+		}
+		if p.JVM.Plan.HeapSource != c.want {
+			t.Errorf("%s: heap source %q, want %q", c.name, p.JVM.Plan.HeapSource, c.want)
+		}
+		if noted := slices.ContainsFunc(p.JVM.Plan.Notes, func(n string) bool { return strings.Contains(n, "JDK_JAVA_OPTIONS ignored") }); noted != (c.jdk == jdk8) {
+			t.Errorf("%s: notes %q", c.name, p.JVM.Plan.Notes)
+		}
 	}
 }
 
