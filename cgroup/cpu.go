@@ -96,15 +96,20 @@ func (d *detection) cpusetV1(dir string) {
 	d.setCPUs(cpus)
 }
 
-// boundByCpuset lowers the CPU limit to the cpuset size, unless the set
-// holds every online CPU: a full set restricts nothing.
+// boundByCpuset lowers the CPU limit to the cpuset size. Without a quota
+// a set that holds every online CPU restricts nothing, so it is no limit;
+// with one, the set still caps it: a quota of 4 CPUs on 2 runs on 2.
 func (d *detection) boundByCpuset(cpus *cpuMin, n int, file string) {
 	if n == 0 {
 		return
 	}
 	online, _ := d.cpuCount("/sys/devices/system/cpu/online", false)
 	if online > 0 && n >= online {
-		return
+		if !cpus.ok {
+			return
+		}
+		// A set may name CPUs that are offline; only online ones run.
+		n = online
 	}
 	if !cpus.ok || float64(n) < cpus.v {
 		*cpus = cpuMin{float64(n), file, true}

@@ -131,6 +131,14 @@ var detectCases = map[string]struct {
 		CPUs: f64(1), CPUsSource: "/sys/fs/cgroup/cpu.max",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
 	}, notes: []string{v2Top}},
+	"v1-quota-above-cpuset": {want: Limits{
+		Cgroup: "v1", CPUs: f64(2), CPUsSource: "/sys/fs/cgroup/cpuset/cpuset.cpus",
+		HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
+	}, notes: []string{cpuTop}},
+	"v2-quota-above-cpuset": {want: Limits{
+		Cgroup: "v2", CPUs: f64(2), CPUsSource: "/sys/fs/cgroup/cpuset.cpus.effective",
+		HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
+	}, notes: []string{v2Top}},
 	"zero-period": {want: Limits{
 		Cgroup: "v1", HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
 	}, notes: []string{cpuTop}, warnings: []string{`zero quota or period: "50000" / "0"`}},

@@ -246,6 +246,17 @@ F=$T/v2-outside-namespace; meminfo 16318440; online 0-3
 v2mountinfo /; w proc/self/cgroup "0::/../../system.slice/other.service"
 v2grp $C 805306368 max "max 100000"; w $C/cpuset.cpus.effective 0-3
 
+# --- v1 quota of 4 CPUs, cpuset naming 4 CPUs of which 2 are online
+F=$T/v1-quota-above-cpuset; meminfo 16318440; online 0-1
+v1mountinfo /docker/$ID; v1cgroup /docker/$ID
+v1mem $C/memory $SENT $SENT; memstat $C/memory/memory.stat $SENT $SENT
+v1cpu "$C/cpu,cpuacct" 400000 100000; w $C/cpuset/cpuset.cpus 0-3
+
+# --- v2 quota of 4 CPUs, effective cpuset = every online CPU (2)
+F=$T/v2-quota-above-cpuset; meminfo 16318440; online 0-1
+v2mountinfo /; w proc/self/cgroup "0::/"
+v2grp $C max max "400000 100000"; w $C/cpuset.cpus.effective 0-1
+
 # --- CFS period of zero
 F=$T/zero-period; meminfo 16318440; online 0-3
 v1mountinfo /docker/$ID; v1cgroup /docker/$ID
