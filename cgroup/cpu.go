@@ -84,7 +84,7 @@ func (d *detection) cpuV2(dir, point string) {
 func (d *detection) cpusetV1(dir string) {
 	var cpus cpuMin
 	if d.lim.CPUs != nil {
-		cpus = cpuMin{*d.lim.CPUs, d.lim.CPUsSource, true}
+		cpus = cpuMin{*d.lim.CPUs, string(d.lim.CPUsSource), true}
 		if cpus.v <= 1 {
 			return // a set holds at least one CPU
 		}
@@ -137,6 +137,6 @@ func (d *detection) setCPUs(cpus cpuMin) {
 	if cpus.ok {
 		v := cpus.v
 		d.lim.CPUs = &v
-		d.lim.CPUsSource = cpus.src
+		d.lim.CPUsSource = Source(cpus.src)
 	}
 }

@@ -217,11 +217,11 @@ func TestDetectMissingRoot(t *testing.T) {
 
 // The JSON field names are part of the product (`launcher plan --json`).
 func TestLimitsJSON(t *testing.T) {
-	b, err := json.Marshal(Limits{Cgroup: "v1", MemoryBytes: u64(5), CPUs: f64(1.5)})
+	b, err := json.Marshal(Limits{Cgroup: "v1", MemoryBytes: u64(5), CPUs: f64(1.5), CPUsSource: "env"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `{"cgroup":"v1","memory_bytes":5,"swap_bytes":null,"cpus":1.5}`
+	const want = `{"cgroup":"v1","memory_bytes":5,"memory_source":null,"swap_bytes":null,"cpus":1.5,"cpus_source":"env"}`
 	if string(b) != want {
 		t.Errorf("json = %s, want %s", b, want)
 	}

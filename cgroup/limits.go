@@ -1,6 +1,7 @@
 package cgroup
 
 import (
+	"encoding/json"
 	"fmt"
 )
 
@@ -9,16 +10,28 @@ import (
 // and OOMKillFile fields are as the process sees them, without the
 // injected root.
 type Limits struct {
-	Cgroup          string   `json:"cgroup"`                  // "v1" | "v2" | "none" (a hybrid host is "v1")
-	MemoryBytes     *uint64  `json:"memory_bytes"`            // nil = no limit found
-	MemorySource    string   `json:"memory_source,omitempty"` // file and field that gave the minimum
-	SwapBytes       *uint64  `json:"swap_bytes"`              // swap allowed on top of memory; nil = unlimited or unknown
+	Cgroup          string   `json:"cgroup"`        // "v1" | "v2" | "none" (a hybrid host is "v1")
+	MemoryBytes     *uint64  `json:"memory_bytes"`  // nil = no limit found
+	MemorySource    Source   `json:"memory_source"` // file and field that gave the minimum
+	SwapBytes       *uint64  `json:"swap_bytes"`    // swap allowed on top of memory; nil = unlimited or unknown
 	SwapSource      string   `json:"swap_source,omitempty"`
 	CPUs            *float64 `json:"cpus"` // e.g. 1.5; nil = no limit
-	CPUsSource      string   `json:"cpus_source,omitempty"`
+	CPUsSource      Source   `json:"cpus_source"`
 	HostMemoryBytes uint64   `json:"host_memory_bytes,omitempty"` // MemTotal (sysinfo(2); proc/meminfo under a fixture root)
 	OOMKillFile     string   `json:"oom_kill_file,omitempty"`     // counter file for ReadOOMKills
 	Notes           []string `json:"notes,omitempty"`             // facts for people
+}
+
+// Source names where a limit came from; "" when no limit was found.
+type Source string
+
+// MarshalJSON writes an absent source as null, as the absent limit beside
+// it is written: the key is always there for scripts that read it.
+func (s Source) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(s))
 }
 
 // Detect reads the limits that apply to the current process from files

@@ -175,6 +175,6 @@ func (d *detection) setMemory(mem memMin) {
 	if mem.ok {
 		v := mem.v
 		d.lim.MemoryBytes = &v
-		d.lim.MemorySource = mem.src
+		d.lim.MemorySource = Source(mem.src)
 	}
 }

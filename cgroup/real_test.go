@@ -149,13 +149,13 @@ func TestRealV1Limits(t *testing.T) {
 			if got.MemoryBytes == nil || *got.MemoryBytes != limit {
 				t.Errorf("MemoryBytes = %v, want %d (source %q)", got.MemoryBytes, limit, got.MemorySource)
 			}
-			if !strings.HasPrefix(got.MemorySource, memLeaf+"/") {
+			if !strings.HasPrefix(string(got.MemorySource), memLeaf+"/") {
 				t.Errorf("MemorySource = %q, want a file of %s", got.MemorySource, memLeaf)
 			}
 			if got.CPUs == nil || *got.CPUs != 1.5 {
 				t.Errorf("CPUs = %v, want 1.5", got.CPUs)
 			}
-			if want := cpuGroup + "/cpu.cfs_quota_us"; got.CPUsSource != want {
+			if want := Source(cpuGroup + "/cpu.cfs_quota_us"); got.CPUsSource != want {
 				t.Errorf("CPUsSource = %q, want %q", got.CPUsSource, want)
 			}
 			if want := memLeaf + "/memory.oom_control"; got.OOMKillFile != want {

@@ -192,7 +192,7 @@ func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpt
 		HostMemoryBytes: p.Limits.HostMemoryBytes,
 		CPUs:            p.Limits.CPUs,
 		CgroupVersion:   p.Limits.Cgroup,
-		CPUsFromCgroup:  p.Limits.CPUs != nil && strings.HasPrefix(p.Limits.CPUsSource, "/"),
+		CPUsFromCgroup:  p.Limits.CPUs != nil && strings.HasPrefix(string(p.Limits.CPUsSource), "/"),
 		Budget:          pl.cfg.JVMMemory,
 		DefaultPercent:  defaultPercent,
 		UserOptions:     all,

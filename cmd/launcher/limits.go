@@ -34,10 +34,10 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 			} else {
 				used := false
 				if lim.MemoryBytes == nil && tl.MemoryBytes != nil {
-					lim.MemoryBytes, lim.MemorySource, used = tl.MemoryBytes, tl.Source, true
+					lim.MemoryBytes, lim.MemorySource, used = tl.MemoryBytes, cgroup.Source(tl.Source), true
 				}
 				if lim.CPUs == nil && tl.CPUs != nil {
-					lim.CPUs, lim.CPUsSource, used = tl.CPUs, tl.Source, true
+					lim.CPUs, lim.CPUsSource, used = tl.CPUs, cgroup.Source(tl.Source), true
 				}
 				if used {
 					lim.Notes = append(lim.Notes, ecs.Note())
