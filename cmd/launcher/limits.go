@@ -8,9 +8,9 @@ import (
 	"github.com/jenkins-launcher/launcher/ecs"
 )
 
-// limits finds the effective memory and CPU limits: the cgroup first, the
-// ECS task metadata for whichever of the two the cgroup does not show, and
-// the LAUNCHER_* overrides over both.
+// limits finds the effective memory and CPU limits: the cgroup's, the
+// LAUNCHER_* overrides over them, and the ECS task metadata for whichever
+// of the two is still missing.
 func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cgroup.Limits {
 	// A plain exec of a command that is not java needs no limits: skip the
 	// reads, start-up time is a feature.
@@ -24,36 +24,53 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 	for _, w := range warns {
 		pl.log.Warn("cgroup limits: unreadable file, treating the value as unknown", "error", w)
 	}
+	// Overrides before the ECS fetch: with both set, the fetch would only
+	// cost up to its 2 s Budget for values nobody uses.
+	pl.applyOverrides(&lim)
 	if lim.MemoryBytes == nil || lim.CPUs == nil {
-		if uri := ecs.URI(pl.h.getenv); uri != "" {
-			// The fetch may take up to its 2 s limit.
-			pl.awaitSignals()
-			tl, err := ecs.Fetch(ctx, nil, uri, pl.log)
-			if err != nil {
-				pl.log.Warn("ECS task metadata: limits not available", "error", err)
-			} else {
-				used := false
-				if lim.MemoryBytes == nil && tl.MemoryBytes != nil {
-					lim.MemoryBytes, lim.MemorySource, used = tl.MemoryBytes, cgroup.Source(tl.Source), true
-				}
-				if lim.CPUs == nil && tl.CPUs != nil {
-					lim.CPUs, lim.CPUsSource, used = tl.CPUs, cgroup.Source(tl.Source), true
-				}
-				if used {
-					lim.Notes = append(lim.Notes, ecs.Note())
-				}
-			}
-		}
+		pl.fillFromECS(ctx, &lim)
 	}
-	if pl.cfg.MemoryLimit > 0 {
-		v := uint64(pl.cfg.MemoryLimit)
-		lim.MemoryBytes, lim.MemorySource = &v, "env LAUNCHER_MEMORY_LIMIT"
+	return lim
+}
+
+// applyOverrides puts LAUNCHER_MEMORY_LIMIT and LAUNCHER_CPU_LIMIT over
+// what detection found.
+func (pl planner) applyOverrides(lim *cgroup.Limits) {
+	if m := uint64(pl.cfg.MemoryLimit); m > 0 {
+		lim.MemoryBytes, lim.MemorySource = &m, "env LAUNCHER_MEMORY_LIMIT"
 	}
 	if pl.cfg.CPULimit > 0 {
 		v := float64(pl.cfg.CPULimit)
 		lim.CPUs, lim.CPUsSource = &v, "env LAUNCHER_CPU_LIMIT"
 	}
-	return lim
+}
+
+// fillFromECS fills the limits still missing from the ECS task metadata,
+// when the endpoint is set.
+func (pl planner) fillFromECS(ctx context.Context, lim *cgroup.Limits) {
+	uri := ecs.URI(pl.h.getenv)
+	if uri == "" {
+		return
+	}
+	// The fetch may take up to its 2 s limit.
+	pl.awaitSignals()
+	tl, err := ecs.Fetch(ctx, nil, uri, pl.log)
+	if err != nil {
+		pl.log.Warn("ECS task metadata: limits not available", "error", err)
+		return
+	}
+	used := false
+	if lim.MemoryBytes == nil && tl.MemoryBytes != nil {
+		lim.MemoryBytes, lim.MemorySource, used = tl.MemoryBytes, cgroup.Source(tl.Source), true
+	}
+	if lim.CPUs == nil && tl.CPUs != nil {
+		lim.CPUs, lim.CPUsSource, used = tl.CPUs, cgroup.Source(tl.Source), true
+	}
+	// Only a limit taken from the task is shared with the task's other
+	// containers.
+	if used {
+		lim.Notes = append(lim.Notes, ecs.Note())
+	}
 }
 
 func (pl planner) needLimits(inv invocation, supervise bool) bool {

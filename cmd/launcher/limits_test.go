@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -63,6 +66,61 @@ func TestPlanJSONLimitKeys(t *testing.T) {
 				} else if got != want {
 					t.Errorf("limits.%s = %#v, want %#v", k, got, want)
 				}
+			}
+		})
+	}
+}
+
+// ecsServer answers GET /task with the ECS fixture's task document (0.5
+// vCPU, 1024 MiB) and counts the requests.
+func ecsServer(t *testing.T) (url string, requests *atomic.Int32) {
+	t.Helper()
+	body, err := os.ReadFile("../../ecs/testdata/fargate-v4.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests = new(atomic.Int32)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, requests
+}
+
+// The ECS task metadata is asked only for a limit that neither the
+// overrides nor the cgroup give, and noted only when a value from it is
+// used.
+func TestLimitsECSOnlyForMissing(t *testing.T) {
+	const ecsNote = "the ECS task limit is shared"
+	for _, tc := range []struct {
+		name       string
+		fixture    string
+		env        []string
+		requests   int32
+		memSource  any
+		cpusSource any
+		note       bool
+	}{
+		{"both overrides", "v2-max", []string{"LAUNCHER_MEMORY_LIMIT=512Mi", "LAUNCHER_CPU_LIMIT=1"}, 0, "env LAUNCHER_MEMORY_LIMIT", "env LAUNCHER_CPU_LIMIT", false},
+		{"memory override", "v2-max", []string{"LAUNCHER_MEMORY_LIMIT=512Mi"}, 1, "env LAUNCHER_MEMORY_LIMIT", "ecs-task-metadata", true},
+		{"cpu override", "v2-max", []string{"LAUNCHER_CPU_LIMIT=1"}, 1, "ecs-task-metadata", "env LAUNCHER_CPU_LIMIT", true},
+		{"no override", "v2-max", nil, 1, "ecs-task-metadata", "ecs-task-metadata", true},
+		{"cgroup has both", "v1-private-ns", nil, 0, "/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/cpuset/cpuset.cpus", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, requests := ecsServer(t)
+			lim := planLimits(t, tc.fixture, append([]string{"ECS_CONTAINER_METADATA_URI_V4=" + url}, tc.env...), "exec", "--", "true")
+			if n := requests.Load(); n != tc.requests {
+				t.Errorf("%d requests to the ECS endpoint, want %d", n, tc.requests)
+			}
+			if lim["memory_source"] != tc.memSource || lim["cpus_source"] != tc.cpusSource {
+				t.Errorf("sources: memory %v, cpus %v; want %v, %v", lim["memory_source"], lim["cpus_source"], tc.memSource, tc.cpusSource)
+			}
+			notes, _ := json.Marshal(lim["notes"])
+			if got := strings.Contains(string(notes), ecsNote); got != tc.note {
+				t.Errorf("ECS note present = %v, want %v; notes %s", got, tc.note, notes)
 			}
 		})
 	}
