@@ -58,7 +58,7 @@ type setting struct {
 // settings is never modified. Its order is the struct's, the order envconfig
 // used, so the first of several invalid values is still the one reported.
 var settings = [...]setting{
-	{name: "LAUNCHER_MEMORY_LIMIT", doc: "detected", set: func(c *Config, v string) error { return c.MemoryLimit.Decode(v) }},
+	{name: "LAUNCHER_MEMORY_LIMIT", doc: "detected", set: func(c *Config, v string) error { return decodeLimit(&c.MemoryLimit, v) }},
 	{name: "LAUNCHER_CPU_LIMIT", doc: "detected", set: func(c *Config, v string) error { return c.CPULimit.Decode(v) }},
 	{name: "LAUNCHER_LOG_FORMAT", def: "text", set: func(c *Config, v string) error { c.LogFormat = v; return nil }},
 	{name: "LAUNCHER_LOG_LEVEL", def: "info", set: func(c *Config, v string) error { c.LogLevel = v; return nil }},
@@ -83,6 +83,21 @@ func parseInto[T any](dst *T, v string, parse func(string) (T, error)) error {
 		return err
 	}
 	*dst = x
+	return nil
+}
+
+// decodeLimit reads a memory limit into *s. Unlike other sizes, 0 has no
+// meaning here (no memory at all), and reading it as "not set" would hide
+// a broken value, such as an empty downward API field, behind detection.
+func decodeLimit(s *Size, v string) error {
+	var n Size
+	if err := n.Decode(v); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("size %q: a limit must be above zero; unset the variable to detect the limit", v)
+	}
+	*s = n
 	return nil
 }
 

@@ -248,6 +248,8 @@ func TestLoadFromTypes(t *testing.T) {
 		{"LAUNCHER_MEMORY_LIMIT", "268435456", func(c *Config) { c.MemoryLimit = 268435456 }, ""},
 		{"LAUNCHER_MEMORY_LIMIT", "lots", nil, `LAUNCHER_MEMORY_LIMIT="lots": size "lots": want a number of bytes, optionally with Ki, Mi, Gi, Ti or k, m, g, t`},
 		{"LAUNCHER_MEMORY_LIMIT", "", nil, `LAUNCHER_MEMORY_LIMIT="": size "": empty`},
+		{"LAUNCHER_MEMORY_LIMIT", "0", nil, `LAUNCHER_MEMORY_LIMIT="0": size "0": a limit must be above zero; unset the variable to detect the limit`},
+		{"LAUNCHER_MEMORY_LIMIT", "0Mi", nil, `LAUNCHER_MEMORY_LIMIT="0Mi": size "0Mi": a limit must be above zero; unset the variable to detect the limit`},
 		{"LAUNCHER_CPU_LIMIT", "0.5", func(c *Config) { c.CPULimit = 0.5 }, ""},
 		{"LAUNCHER_CPU_LIMIT", "0", nil, `LAUNCHER_CPU_LIMIT="0": cpus "0": want a positive number such as 1 or 1.5`},
 		{"LAUNCHER_CPU_LIMIT", "", nil, `LAUNCHER_CPU_LIMIT="": cpus "": want a positive number such as 1 or 1.5`},

@@ -129,6 +129,7 @@ func TestRunSettings(t *testing.T) {
 	}{
 		{"clean", []string{"PATH=/bin"}, exitOK, "", true},
 		{"invalid value", []string{"LAUNCHER_STOP_GRACE=soon"}, exitUsage, `LAUNCHER_STOP_GRACE="soon"`, false},
+		{"zero memory limit", []string{"LAUNCHER_MEMORY_LIMIT=0"}, exitUsage, `LAUNCHER_MEMORY_LIMIT="0"`, false},
 		{"typo warns", []string{"LAUNCHER_MEMORY_LIMTI=1Gi"}, exitOK, "LAUNCHER_MEMORY_LIMTI", false},
 		{"only LAUNCHER_ names", []string{"STOP_GRACE=soon", "LOG_LEVEL=trace"}, exitOK, "", true},
 	} {
