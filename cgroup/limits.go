@@ -34,6 +34,14 @@ func (s Source) MarshalJSON() ([]byte, error) {
 	return json.Marshal(string(s))
 }
 
+// MemoryBinds reports whether a memory limit of v bytes can bind on this
+// host: below MemTotal (when known) and below cgroup's "unlimited" value
+// (v1's page-rounded LONG_MAX; 2^64-1 is above it). Detection drops other
+// values as "no limit"; callers check limits from elsewhere with it.
+func (l Limits) MemoryBinds(v uint64) bool {
+	return v < unlimitedV1 && (l.HostMemoryBytes == 0 || v < l.HostMemoryBytes)
+}
+
 // Detect reads the limits that apply to the current process from files
 // below root ("/" in production). It never fails: a missing or malformed
 // file means "unknown" and adds one warning naming the file and quoting

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/jenkins-launcher/launcher/cgroup"
@@ -37,13 +38,22 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 // what detection found.
 func (pl planner) applyOverrides(lim *cgroup.Limits) {
 	if m := uint64(pl.cfg.MemoryLimit); m > 0 {
-		lim.MemoryBytes, lim.MemorySource = &m, "env LAUNCHER_MEMORY_LIMIT"
+		// Detection reads such values as "no limit"; taken literally they
+		// would size a heap for memory the machine does not have.
+		if lim.MemoryBinds(m) {
+			lim.MemoryBytes, lim.MemorySource = &m, "env LAUNCHER_MEMORY_LIMIT"
+		} else {
+			pl.log.Warn(ignoredMemoryLimit, "value", m, "host_memory", lim.HostMemoryBytes)
+			lim.Notes = append(lim.Notes, fmt.Sprintf("%s (%d bytes)", ignoredMemoryLimit, m))
+		}
 	}
 	if pl.cfg.CPULimit > 0 {
 		v := float64(pl.cfg.CPULimit)
 		lim.CPUs, lim.CPUsSource = &v, "env LAUNCHER_CPU_LIMIT"
 	}
 }
+
+const ignoredMemoryLimit = "LAUNCHER_MEMORY_LIMIT is at or above the host's memory or cgroup's \"unlimited\" value, which means no limit: ignored, the detected limit (if any) applies"
 
 // fillFromECS fills the limits still missing from the ECS task metadata,
 // when the endpoint is set.

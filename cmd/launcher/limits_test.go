@@ -37,6 +37,12 @@ func planLimits(t *testing.T, fixture string, env []string, args ...string) map[
 	if code != exitOK {
 		t.Fatalf("plan exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
+	return decodeLimits(t, out)
+}
+
+// decodeLimits is the "limits" object of a JSON plan.
+func decodeLimits(t *testing.T, out string) map[string]any {
+	t.Helper()
 	var p struct {
 		Limits map[string]any `json:"limits"`
 	}
@@ -121,6 +127,44 @@ func TestLimitsECSOnlyForMissing(t *testing.T) {
 			notes, _ := json.Marshal(lim["notes"])
 			if got := strings.Contains(string(notes), ecsNote); got != tc.note {
 				t.Errorf("ECS note present = %v, want %v; notes %s", got, tc.note, notes)
+			}
+		})
+	}
+}
+
+// An override that cannot bind (at or above MemTotal, or cgroup's
+// "unlimited" value) means no limit, as it does in a cgroup file: it is
+// ignored with a warning instead of sizing a heap for memory that does not
+// exist. The fixtures' MemTotal is 16318440 kB.
+func TestMemoryOverrideAboveHost(t *testing.T) {
+	const ignored = "LAUNCHER_MEMORY_LIMIT is at or above the host's memory"
+	for _, tc := range []struct {
+		name, fixture, value string
+		mem, src             any
+	}{
+		{"v1 unlimited value", "v2-max", "9223372036854771712", nil, nil},
+		{"2^64-1", "v2-max", "18446744073709551615", nil, nil},
+		{"MemTotal", "v2-max", "16318440Ki", nil, nil},
+		{"above MemTotal", "v2-max", "64Gi", nil, nil},
+		{"cgroup limit applies", "v1-private-ns", "9223372036854771712", float64(300 << 20), "/sys/fs/cgroup/memory/memory.limit_in_bytes"},
+		{"just below MemTotal", "v2-max", "16318439Ki", float64(16318439 << 10), "env LAUNCHER_MEMORY_LIMIT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := planRun(t, tc.fixture, []string{"LAUNCHER_MEMORY_LIMIT=" + tc.value}, "plan", "--json", "exec", "--", "true")
+			if code != exitOK {
+				t.Fatalf("plan exit %d\n%s\n%s", code, out, errOut)
+			}
+			lim := decodeLimits(t, out)
+			if lim["memory_bytes"] != tc.mem || lim["memory_source"] != tc.src {
+				t.Errorf("memory %v from %v, want %v from %v", lim["memory_bytes"], lim["memory_source"], tc.mem, tc.src)
+			}
+			wantIgnored := tc.src != "env LAUNCHER_MEMORY_LIMIT"
+			if got := strings.Contains(errOut, ignored); got != wantIgnored {
+				t.Errorf("warning on stderr = %v, want %v:\n%s", got, wantIgnored, errOut)
+			}
+			notes, _ := json.Marshal(lim["notes"])
+			if got := strings.Contains(string(notes), ignored); got != wantIgnored {
+				t.Errorf("note in the plan = %v, want %v: %s", got, wantIgnored, notes)
 			}
 		})
 	}
