@@ -15,10 +15,7 @@ import (
 // planCommand is `launcher plan [--json] [ARGS...]`: it plans what
 // `launcher ARGS...` would do, prints it, and exits with the run's code.
 func planCommand(h host, cfg config.Config, log *slog.Logger, args []string) int {
-	asJSON := false
-	if len(args) > 0 && (args[0] == "--json" || args[0] == "-json") {
-		asJSON, args = true, args[1:]
-	}
+	asJSON, args := planFlags(args)
 	pl := planner{h: h, cfg: cfg, log: log, planOnly: true}
 	var p *Plan
 	inv, err := parseInvocation(args)
@@ -27,6 +24,30 @@ func planCommand(h host, cfg config.Config, log *slog.Logger, args []string) int
 	} else {
 		p = pl.build(context.Background(), inv)
 	}
+	return printPlan(h, log, p, asJSON)
+}
+
+// planConfigError is `launcher plan` when a LAUNCHER_* value is invalid:
+// the run would exit 64 before planning anything, and the plan says so
+// in the same form as for a usage error, so that scripts reading
+// --json get a plan either way.
+func planConfigError(h host, args []string, err error) int {
+	asJSON, _ := planFlags(args)
+	p := (&Plan{Mode: "invalid"}).fail(exitUsage, "invalid setting: "+err.Error())
+	d := config.Defaults()
+	return printPlan(h, newLogger(h.stderr, d.LogFormat, d.LogLevel), p, asJSON)
+}
+
+// planFlags takes plan's own --json off the words to plan.
+func planFlags(args []string) (asJSON bool, rest []string) {
+	if len(args) > 0 && (args[0] == "--json" || args[0] == "-json") {
+		return true, args[1:]
+	}
+	return false, args
+}
+
+// printPlan writes p as JSON or text and returns the plan's exit code.
+func printPlan(h host, log *slog.Logger, p *Plan, asJSON bool) int {
 	if p.Command == nil {
 		p.Command = []string{}
 	}

@@ -37,6 +37,9 @@ func run(h host, args []string) int {
 
 	cfg, err := config.LoadFrom(h.lookup)
 	if err != nil {
+		if len(args) > 0 && args[0] == "plan" {
+			return planConfigError(h, args[1:], err)
+		}
 		fmt.Fprintf(h.stderr, "launcher: invalid setting: %v\n", err)
 		return exitUsage
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"reflect"
@@ -164,5 +165,54 @@ func TestNoPackageInit(t *testing.T) {
 		if strings.HasPrefix(line, "init main ") || strings.HasPrefix(line, "init github.com/jenkins-launcher/") {
 			t.Errorf("package init does work: %s", line)
 		}
+	}
+}
+
+// `launcher plan` reports an invalid setting in the plan, as it reports a
+// usage error: exit 64 and the reason, in text and in JSON. A run keeps its
+// one stderr line and exit 64.
+func TestPlanInvalidSetting(t *testing.T) {
+	const bad = `invalid setting: LAUNCHER_MEMORY_LIMIT="abc": size "abc"`
+	for _, tc := range []struct {
+		name   string
+		env    []string
+		args   []string
+		stdout string // substring; "" wants it empty
+		stderr string // substring; "" wants it empty
+		json   string // the plan's reason, when --json
+	}{
+		{"json", []string{"LAUNCHER_MEMORY_LIMIT=abc"}, []string{"plan", "--json", "exec", "--", "/bin/true"}, `"mode": "invalid"`, "", bad},
+		{"json, zero limit", []string{"LAUNCHER_MEMORY_LIMIT=0"}, []string{"plan", "--json", "exec", "--", "/bin/true"}, `"exit_code": 64`, "", `invalid setting: LAUNCHER_MEMORY_LIMIT="0": size "0": a limit must be above zero`},
+		{"json, usage error as well", []string{"LAUNCHER_MEMORY_LIMIT=abc"}, []string{"plan", "--json", "exec", "--"}, `"mode": "invalid"`, "", bad},
+		{"json, usage error alone", nil, []string{"plan", "--json", "exec", "--"}, `"mode": "invalid"`, "", "exec: no command given"},
+		{"text", []string{"LAUNCHER_MEMORY_LIMIT=abc"}, []string{"plan", "exec", "--", "/bin/true"}, "result:    would exit 64: " + bad, "", ""},
+		{"run", []string{"LAUNCHER_MEMORY_LIMIT=abc"}, []string{"exec", "--", "/nonexistent/cmd"}, "", "launcher: " + bad, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := planRun(t, "v2-max", tc.env, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			if tc.stdout == "" && out != "" || !strings.Contains(out, tc.stdout) {
+				t.Errorf("stdout %q, want %q", out, tc.stdout)
+			}
+			if tc.stderr == "" && errOut != "" || !strings.Contains(errOut, tc.stderr) {
+				t.Errorf("stderr %q, want %q", errOut, tc.stderr)
+			}
+			if tc.json == "" {
+				return
+			}
+			var p struct {
+				Mode     string  `json:"mode"`
+				ExitCode int     `json:"exit_code"`
+				Reason   *string `json:"reason"`
+			}
+			if err := json.Unmarshal([]byte(out), &p); err != nil {
+				t.Fatalf("stdout is not a JSON plan: %v\n%s", err, out)
+			}
+			if p.Mode != "invalid" || p.ExitCode != exitUsage || p.Reason == nil || !strings.Contains(*p.Reason, tc.json) {
+				t.Errorf("plan mode %q, exit_code %d, reason %v; want invalid, 64, %q", p.Mode, p.ExitCode, p.Reason, tc.json)
+			}
+		})
 	}
 }
