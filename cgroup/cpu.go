@@ -69,6 +69,7 @@ func (d *detection) cpuV2(dir, point string) {
 		d.setCPUs(cpus)
 		return
 	}
+	cpuset := false
 	ancestors(dir, point, func(p string, _ bool) bool {
 		file := p + "/cpuset.cpus.effective"
 		n, present := d.cpuCount(file, false)
@@ -76,9 +77,28 @@ func (d *detection) cpuV2(dir, point string) {
 			return false
 		}
 		d.boundByCpuset(&cpus, n, file)
+		cpuset = true
 		return true
 	})
+	if !cpuset && cpus.ok {
+		d.boundByOnline(&cpus)
+	}
 	d.setCPUs(cpus)
+}
+
+// onlineFile lists the CPUs the kernel runs on.
+const onlineFile = "/sys/devices/system/cpu/online"
+
+// boundByOnline lowers a CPU quota to the online CPUs where no cpuset did:
+// a limit above the machine's size (Kubernetes allows one above the
+// node's) runs on what there is. Read only when there is such a quota.
+func (d *detection) boundByOnline(cpus *cpuMin) {
+	if cpus.v <= 1 {
+		return
+	}
+	if n, _ := d.cpuCount(onlineFile, false); n > 0 && float64(n) < cpus.v {
+		*cpus = cpuMin{float64(n), onlineFile, true}
+	}
 }
 
 func (d *detection) cpusetV1(dir string) {
@@ -103,7 +123,7 @@ func (d *detection) boundByCpuset(cpus *cpuMin, n int, file string) {
 	if n == 0 {
 		return
 	}
-	online, _ := d.cpuCount("/sys/devices/system/cpu/online", false)
+	online, _ := d.cpuCount(onlineFile, false)
 	if online > 0 && n >= online {
 		if !cpus.ok {
 			return

@@ -139,6 +139,10 @@ var detectCases = map[string]struct {
 		Cgroup: "v2", CPUs: f64(2), CPUsSource: "/sys/fs/cgroup/cpuset.cpus.effective",
 		HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
 	}, notes: []string{v2Top}},
+	"v2-quota-above-online": {want: Limits{
+		Cgroup: "v2", CPUs: f64(2), CPUsSource: "/sys/devices/system/cpu/online",
+		HostMemoryBytes: 16318440 << 10, OOMKillFile: "/sys/fs/cgroup/memory.events",
+	}, notes: []string{v2Top}},
 	"zero-period": {want: Limits{
 		Cgroup: "v1", HostMemoryBytes: 16318440 << 10, OOMKillFile: v1Mem + "/memory.oom_control",
 	}, notes: []string{cpuTop}, warnings: []string{`zero quota or period: "50000" / "0"`}},

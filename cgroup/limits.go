@@ -136,6 +136,10 @@ func (d *detection) detectV1(ms mounts, pg procGroups) {
 	if m, ok := ms.v1For("cpuset", pg.cpuset); ok {
 		dir, _ := d.dir("cpuset", m, pg.cpuset)
 		d.cpusetV1(dir)
+	} else if d.lim.CPUs != nil {
+		cpus := cpuMin{*d.lim.CPUs, string(d.lim.CPUsSource), true}
+		d.boundByOnline(&cpus)
+		d.setCPUs(cpus)
 	}
 	if topCPU {
 		d.note(topNote + "CPU quotas set above it cannot be seen; memory limits above it still show through memory.stat hierarchical_memory_limit")

@@ -257,6 +257,11 @@ F=$T/v2-quota-above-cpuset; meminfo 16318440; online 0-1
 v2mountinfo /; w proc/self/cgroup "0::/"
 v2grp $C max max "400000 100000"; w $C/cpuset.cpus.effective 0-1
 
+# --- v2 quota of 4 CPUs on 2 online, no cpuset controller enabled
+F=$T/v2-quota-above-online; meminfo 16318440; online 0-1
+v2mountinfo /; w proc/self/cgroup "0::/"
+v2grp $C max max "400000 100000"
+
 # --- CFS period of zero
 F=$T/zero-period; meminfo 16318440; online 0-3
 v1mountinfo /docker/$ID; v1cgroup /docker/$ID
