@@ -8,7 +8,10 @@
 # with local ones. agent.jar is optional: AGENT_JAR (a file in the build
 # context) or AGENT_JAR_URL; without either the launcher downloads
 # {JENKINS_URL}/jnlpJars/agent.jar from the controller at start, which also
-# keeps it at the controller's own version.
+# keeps it at the controller's own version. Agents in direct-connection mode
+# (JENKINS_DIRECT_CONNECTION, no URL) have nothing to download from: bake
+# the jar in for them, e.g. AGENT_JAR_URL=https://repo.jenkins-ci.org/public/
+# org/jenkins-ci/main/remoting/VERSION/remoting-VERSION.jar.
 ARG GO_IMAGE=golang:1.26-bookworm
 ARG JRE_IMAGE=eclipse-temurin:17-jre
 
@@ -71,8 +74,8 @@ COPY --from=jar /out/ /usr/share/jenkins/
 # 1000: free the ids first. Without the shadow tools (a very small base) the
 # plain files are edited. Group 0 with g=u lets an arbitrary UID in group 0
 # (OpenShift) write where the jenkins user can; a baked-in agent.jar stays
-# root's and read-only. The jenkins-agent link keeps
-# images and pod specs that call the official script's name working.
+# root's and read-only. The jenkins-agent and jenkins-slave links keep
+# images and pod specs that call the official script's names working.
 RUN set -eu; \
     home=/home/${user}; \
     shell=/bin/sh; [ -x /bin/bash ] && shell=/bin/bash; \
@@ -96,9 +99,14 @@ RUN set -eu; \
     chown -R "$uid:0" "$home"; chmod -R g=u "$home"; \
     chown "$uid:0" /usr/share/jenkins; chmod g=u /usr/share/jenkins; \
     if [ "$PASSWD_WRITABLE" = true ]; then chgrp 0 /etc/passwd && chmod g+w /etc/passwd; fi; \
-    ln -sf launcher /usr/local/bin/jenkins-agent
+    ln -sf launcher /usr/local/bin/jenkins-agent; \
+    ln -sf launcher /usr/local/bin/jenkins-slave
 ENV HOME=/home/${user} \
     JENKINS_AGENT_WORKDIR=/home/${user}/agent
 USER ${uid}
+# As jenkins/inbound-agent declares them: with a read-only root filesystem
+# the agent's work and cache directories stay writable, and on Fargate a
+# bind mount at one of these paths takes the directory's owner and mode.
+VOLUME /home/${user}/.jenkins /home/${user}/agent
 WORKDIR /home/${user}
 ENTRYPOINT ["/usr/local/bin/launcher"]

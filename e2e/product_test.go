@@ -41,15 +41,19 @@ func (s *suite) productImages(t *testing.T) {
 // `docker run -u` start it.
 func TestProductImage(t *testing.T) {
 	tests := []struct {
-		name   string
-		form   string
-		podman []string
+		name    string
+		form    string
+		podman  []string
+		workDir string // the -workDir the agent must get; "" = any
 	}{
 		{name: "kubernetes-m512m", form: kubernetesForm, podman: []string{"-m", "512m"}},
 		{name: "ecs-m1g-cpus1.5", form: ecsForm, podman: []string{"-m", "1g", "--cpus", "1.5"}},
 		{name: "kubernetes-uid-1000100000-gid-0", form: kubernetesForm, podman: []string{"-u", "1000100000:0"}},
+		// As Kubernetes starts an arbitrary UID: no passwd entry added.
+		{name: "kubernetes-uid-1000100000-gid-0-no-entry", form: kubernetesForm, podman: []string{"-u", "1000100000:0", "--passwd=false"}},
 		{name: "kubernetes-uid-65534", form: kubernetesForm, podman: []string{"-u", "65534"}},
-		{name: "ecs-read-only", form: ecsForm, podman: []string{"--read-only", "--tmpfs", "/tmp"}},
+		// The image's VOLUME keeps the work directory writable.
+		{name: "ecs-read-only", form: ecsForm, podman: []string{"--read-only", "--tmpfs", "/tmp"}, workDir: "/home/jenkins/agent"},
 	}
 	s := need(t)
 	s.productImages(t)
@@ -61,7 +65,35 @@ func TestProductImage(t *testing.T) {
 			}
 			checkAgentBasics(t, rep)
 			checkJVMFlags(t, p, rep)
+			// remoting works in <workDir>/remoting.
+			if tt.workDir != "" && !strings.HasPrefix(rep.WorkDir, tt.workDir+"/") {
+				t.Errorf("remoting directory %q, want one in %q", rep.WorkDir, tt.workDir)
+			}
 		})
+	}
+}
+
+// What the official image offers besides the agent: the jenkins-slave name
+// of its script. And a direct-connection agent (the Kubernetes plugin's
+// JENKINS_DIRECT_CONNECTION, no URL) cannot download agent.jar: without
+// one baked in, exit 66 saying why.
+func TestProductImageDropIn(t *testing.T) {
+	s := need(t)
+	s.productImages(t)
+	slave := runContainer(t, runOpts{image: productAgent, podman: []string{"--entrypoint", "/usr/local/bin/jenkins-slave"}, args: []string{"version"}})
+	if slave.code != 0 || !strings.Contains(slave.stdout, "launcher") {
+		t.Errorf("jenkins-slave version: %s", slave)
+	}
+	direct := runContainer(t, runOpts{image: productAgent, env: map[string]string{
+		"JENKINS_DIRECT_CONNECTION": "127.0.0.1:9",
+		"JENKINS_INSTANCE_IDENTITY": "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
+		"JENKINS_PROTOCOLS":         "JNLP4-connect",
+		"JENKINS_SECRET":            "0123456789abcdef",
+		"JENKINS_AGENT_NAME":        "direct",
+		"LAUNCHER_CONNECT_TIMEOUT":  "0",
+	}})
+	if direct.code != 66 || !strings.Contains(direct.stderr, "no controller URL to download it from") {
+		t.Errorf("direct mode without agent.jar: want exit 66 naming the missing URL: %s", direct)
 	}
 }
 
