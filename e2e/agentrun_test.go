@@ -116,7 +116,7 @@ func (r agentRun) opts(image string, a agentCtx, planArgs bool) runOpts {
 		o.env["JENKINS_AGENT_NAME"] = a.name
 		o.env["JENKINS_NAME"] = a.name
 		o.env["JENKINS_AGENT_WORKDIR"] = "/home/jenkins/agent"
-		o.env["REMOTING_OPTS"] = "-noReconnectAfter 1d"
+		o.env["REMOTING_OPTS"] = strings.TrimSpace("-noReconnectAfter 1d " + o.env["REMOTING_OPTS"])
 	case directForm:
 		o.env["JENKINS_DIRECT_CONNECTION"] = a.ctrl.AgentAddr()
 		o.env["JENKINS_INSTANCE_IDENTITY"] = a.ctrl.InstanceIdentity()

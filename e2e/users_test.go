@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -53,22 +54,28 @@ func TestAgentSecretHidden(t *testing.T) {
 	tests := []struct {
 		name string
 		form string
+		env  map[string]string
 	}{
 		{name: "kubernetes-env", form: kubernetesForm},
 		{name: "ecs-command", form: ecsForm},
+		// Credentials reach the agent through the secret's descriptor too.
+		{name: "kubernetes-credentials", form: kubernetesForm, env: map[string]string{"REMOTING_OPTS": "-credentials user:CREDPW"}},
 	}
 	s := need(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, c, rep, a := runAgent(t, s, agentRun{image: jre17, form: tt.form})
+			_, c, rep, a := runAgent(t, s, agentRun{image: jre17, form: tt.form, env: tt.env})
 			checkAgentBasics(t, rep)
 			ps := c.exec("ps", "-eo", "pid,args")
 			for _, line := range strings.Split(ps, "\n") {
 				f := strings.Fields(line)
-				if len(f) == 0 || !strings.Contains(line, a.secret) {
+				if len(f) == 0 || !(strings.Contains(line, a.secret) || strings.Contains(line, "CREDPW")) {
 					continue
 				}
-				t.Errorf("secret visible in ps: pid %s", f[0])
+				t.Errorf("secret or credentials visible in ps: pid %s", f[0])
+			}
+			if tt.env != nil && (!slices.Contains(rep.Options, "-credentials") || slices.Contains(rep.Argv, "-credentials")) {
+				t.Errorf("-credentials: agent options %q, its command line %q: want it from the descriptor only", rep.Options, rep.Argv)
 			}
 			if n := strings.Count(ps, "\n"); n < 3 {
 				t.Fatalf("ps shows too little to trust:\n%s", ps)

@@ -44,7 +44,7 @@ func Fetch(ctx context.Context, client *http.Client, uri string, logger *slog.Lo
 	}
 	limits := TaskLimits{Source: Source, URL: taskURL}
 	if client == nil {
-		client = &http.Client{Timeout: attemptTimeout}
+		client = directClient()
 		// Nothing else is asked of the endpoint: a kept-alive connection
 		// would hold a transport, its buffers and two goroutines for 90 s.
 		defer client.CloseIdleConnections()
@@ -137,4 +137,11 @@ func derefOr[T any](p *T) any {
 		return "none"
 	}
 	return *p
+}
+
+// directClient asks the endpoint without a proxy: it is link-local to the
+// task (169.254.170.2), and a proxy from HTTP_PROXY, set for the controller,
+// could only fail to reach it or see what the task asks.
+func directClient() *http.Client {
+	return &http.Client{Timeout: attemptTimeout, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
 }

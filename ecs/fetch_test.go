@@ -3,6 +3,7 @@ package ecs
 import (
 	"bufio"
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -205,4 +206,57 @@ func TestNoteMentionsSidecars(t *testing.T) {
 	if !strings.Contains(Note(), "sidecar") {
 		t.Errorf("Note() = %q: the plan must say the task limit is shared", Note())
 	}
+}
+
+// The endpoint is asked directly even when HTTP_PROXY is set (for the
+// controller): it is link-local to the task. Loopback addresses are never
+// proxied by Go, so the endpoint listens on a non-loopback address here.
+func TestFetchBypassesProxy(t *testing.T) {
+	ip := nonLoopbackIPv4(t)
+	ln, err := net.Listen("tcp", ip+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", "fargate-v4.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	meta.Listener.Close()
+	meta.Listener = ln
+	meta.Start()
+	defer meta.Close()
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxied.Add(1)
+		http.Error(w, "proxy says no", http.StatusBadGateway)
+	}))
+	defer proxy.Close()
+	t.Setenv("HTTP_PROXY", proxy.URL)
+	t.Setenv("http_proxy", proxy.URL)
+	t.Setenv("NO_PROXY", "")
+	t.Setenv("no_proxy", "")
+
+	lim, err := Fetch(context.Background(), nil, meta.URL+"/v4/abc", nil)
+	if err != nil || lim.MemoryBytes == nil {
+		t.Fatalf("Fetch: %+v, %v", lim, err)
+	}
+	if n := proxied.Load(); n != 0 {
+		t.Errorf("the proxy got %d requests for the task metadata endpoint", n)
+	}
+}
+
+func nonLoopbackIPv4(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			return n.IP.String()
+		}
+	}
+	testutil.Unavailable(t, "no non-loopback IPv4 address to serve the endpoint on")
+	return ""
 }

@@ -104,13 +104,16 @@ func redactURLsIn(w string) string {
 
 // RedactURL hides the password of a URL's user:password part
 // ("https://user:****@host/"). A user name alone is kept. It works on the
-// text, so strings that net/url rejects are redacted too.
+// text, so strings that net/url rejects are redacted too: a password with
+// an unescaped '/', '?' or '#' in it (then the user information ends at the
+// last '@' of the whole string, which may hide more than the password,
+// never less), and a URL without its scheme ("user:pw@host").
 func RedactURL(u string) string {
-	i := strings.Index(u, "://")
-	if i < 0 {
-		return u
+	start := 0
+	if i := strings.Index(u, "://"); i >= 0 {
+		start = i + 3
 	}
-	rest := u[i+3:]
+	rest := u[start:]
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {
 		end = len(rest)
@@ -118,11 +121,14 @@ func RedactURL(u string) string {
 	// Like net/url, the authority's last '@' ends the user information.
 	at := strings.LastIndex(rest[:end], "@")
 	if at < 0 {
+		at = strings.LastIndex(rest, "@")
+	}
+	if at < 0 {
 		return u
 	}
 	user, _, hasPass := strings.Cut(rest[:at], ":")
-	if !hasPass {
+	if !hasPass || strings.ContainsAny(user, "/?#") {
 		return u
 	}
-	return u[:i+3] + user + ":" + redacted + rest[at:]
+	return u[:start] + user + ":" + redacted + rest[at:]
 }

@@ -64,11 +64,17 @@ func TestRedactURL(t *testing.T) {
 		"http://bob:%zz@h/":                 "http://bob:****@h/",
 		"not a url":                         "not a url",
 		"jenkins:8080":                      "jenkins:8080",
+		// Passwords that net/url rejects, and a URL without its scheme.
+		"http://admin:pw/LEAK@127.0.0.1:9/":  "http://admin:****@127.0.0.1:9/",
+		"http://admin:pw?LEAK@h/":            "http://admin:****@h/",
+		"http://admin:pw#LEAK@h/":            "http://admin:****@h/",
+		"admin:pwLEAK@127.0.0.1:9":           "admin:****@127.0.0.1:9",
+		"https://ci.example.com/job/@scope/": "https://ci.example.com/job/@scope/",
 	} {
 		if got := RedactURL(in); got != want {
 			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
 		}
-		if strings.Contains(RedactURL(in), "pw") {
+		if strings.Contains(RedactURL(in), "pw") || strings.Contains(RedactURL(in), "LEAK") {
 			t.Errorf("RedactURL(%q) shows the password", in)
 		}
 	}

@@ -142,3 +142,44 @@ func InheritAt(f *os.File, fd int) error {
 	}
 	return nil
 }
+
+// HideArgs splits remoting arguments into those that may show on a command
+// line and those that must not, which go to the descriptor file after the
+// secret (args4j replaces an "@FILE" argument with the file's lines, so
+// they reach remoting unchanged): the values of -credentials,
+// -proxyCredentials, -jnlpCredentials, -auth and -webSocketHeader, and
+// -url or -jnlpUrl values that hold a password, each with its option. A value with a line break cannot be a line of that file and
+// stays. -secret is left alone: its value is already a reference.
+func HideArgs(args []string) (shown, hidden []string) {
+	words, _ := scanWords(args)
+	for _, w := range words {
+		if w.hasValue && hides(w) && !strings.ContainsAny(w.value, "\r\n") {
+			hidden = append(hidden, w.raw...)
+			continue
+		}
+		shown = append(shown, w.raw...)
+	}
+	return shown, hidden
+}
+
+// hides says whether an option's value must stay off command lines.
+func hides(w word) bool {
+	switch {
+	case w.name == "-secret":
+		return false
+	case secretOption(w.name):
+		return true
+	case w.name == "-url" || w.name == "-jnlpUrl":
+		return RedactURL(w.value) != w.value
+	}
+	return false
+}
+
+// ArgsFile is SecretFile for several lines: the secret first, if any, then
+// the arguments HideArgs kept off the command line.
+func ArgsFile(lines []string) (*os.File, error) {
+	if len(lines) == 0 {
+		return nil, errors.New("argument file: nothing to write")
+	}
+	return SecretFile(strings.Join(lines, "\n"))
+}

@@ -66,9 +66,9 @@ func (pl planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
 		return p.fail(code, err.Error())
 	}
 
-	p.secretFD = a.Secret != ""
 	p.path = javaPath
-	p.argv = agentArgv(javaPath, jp.Flags, a, jarPath, p.secretFD)
+	p.argv, p.fdArgs = agentArgv(javaPath, jp.Flags, a, jarPath)
+	p.Agent.FromDescriptor = jnlp.Redact(hiddenOf(p.fdArgs, a.Secret))
 	p.env = scrubEnv(pl.h.env, a.ScrubEnv)
 	p.Command = jnlp.Redact(p.argv)
 	return p
@@ -77,17 +77,39 @@ func (pl planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
 // agentArgv is the agent's command line: java, the plan's flags, the user's
 // JVM options, the jar, then remoting's arguments, which jnlp builds from
 // the agent's fields (a run that changes the work directory or the jar
-// builds it again, never patches it).
-func agentArgv(java string, flags []string, a jnlp.Agent, jar string, withSecret bool) []string {
-	argv := []string{java}
+// builds it again, never patches it). What no command line may show goes
+// to fdArgs, the lines of the file at secretFD: the secret, which
+// "-secret @/proc/self/fd/3" names, then the arguments jnlp.HideArgs keeps
+// off the command line, which reach remoting through the same reference
+// (or, without a secret, a reference of their own).
+func agentArgv(java string, flags []string, a jnlp.Agent, jar string) (argv, fdArgs []string) {
+	argv = []string{java}
 	argv = append(argv, flags...)
 	argv = append(argv, a.JavaOpts...)
 	argv = append(argv, "-jar", jar)
+	ref := jnlp.SecretRef(secretFD)
 	secret := ""
-	if withSecret {
-		secret = jnlp.SecretRef(secretFD)
+	if a.Secret != "" {
+		secret = ref
+		fdArgs = []string{a.Secret}
 	}
-	return append(argv, a.Argv(secret)...)
+	shown, hidden := jnlp.HideArgs(a.Argv(secret))
+	argv = append(argv, shown...)
+	if len(hidden) > 0 {
+		if a.Secret == "" {
+			argv = append(argv, ref)
+		}
+		fdArgs = append(fdArgs, hidden...)
+	}
+	return argv, fdArgs
+}
+
+// hiddenOf is fdArgs without the secret, for the plan.
+func hiddenOf(fdArgs []string, secret string) []string {
+	if secret != "" && len(fdArgs) > 0 {
+		return fdArgs[1:]
+	}
+	return fdArgs
 }
 
 // agentJava resolves the agent's java once, with the shell's rules and

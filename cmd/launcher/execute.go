@@ -114,9 +114,9 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 			a.WorkDir = use
 		}
 		p.Agent.Jar, p.Agent.JarSource, p.Agent.WorkDir = jar, source, a.WorkDir
-		p.argv = agentArgv(p.path, p.JVM.Flags, *a, jar, p.secretFD)
-		if p.secretFD {
-			f, err := jnlp.SecretFile(a.Secret)
+		p.argv, p.fdArgs = agentArgv(p.path, p.JVM.Flags, *a, jar)
+		if len(p.fdArgs) > 0 {
+			f, err := jnlp.ArgsFile(p.fdArgs)
 			if err != nil {
 				undo()
 				log.Error("cannot hand the secret to the agent", "error", err)

@@ -119,6 +119,9 @@ func writeText(w io.Writer, p *Plan) {
 		if a.WorkDir != "" {
 			fmt.Fprintf(w, "           workDir: %s (%s)\n", a.WorkDir, a.WorkDirOp)
 		}
+		if len(a.FromDescriptor) > 0 {
+			fmt.Fprintf(w, "           through fd %d, not the command line: %s\n", secretFD, shellJoin(a.FromDescriptor))
+		}
 	}
 	for _, wn := range p.Warnings {
 		fmt.Fprintf(w, "warning:   %s\n", wn)

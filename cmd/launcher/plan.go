@@ -22,11 +22,11 @@ type Plan struct {
 	Warnings  []string            `json:"warnings,omitempty"`
 
 	// What runs, unredacted; never printed.
-	path     string
-	argv     []string
-	env      []string
-	agent    *jnlp.Agent
-	secretFD bool // argv carries a -secret @/proc/self/fd/N reference
+	path   string
+	argv   []string
+	env    []string
+	agent  *jnlp.Agent
+	fdArgs []string // the lines of the file the agent reads at secretFD (see agentArgv); none: no file
 
 	limits func() cgroup.Limits // Limits still to come (see build); nil once they are in
 }
@@ -57,6 +57,9 @@ type AgentPlan struct {
 	JarSource string   `json:"jar_source"`
 	WorkDir   string   `json:"work_dir,omitempty"`
 	WorkDirOp string   `json:"work_dir_action,omitempty"`
+	// FromDescriptor are the arguments that reach the agent through the
+	// secret's descriptor instead of its command line, redacted.
+	FromDescriptor []string `json:"from_descriptor,omitempty"`
 }
 
 // fail records why the run would not go ahead and with which exit code.

@@ -58,13 +58,45 @@ func TestEnvHelpers(t *testing.T) {
 	}
 }
 
+// Credentials and URL passwords reach the agent through the secret's
+// descriptor, never its command line: the file's lines follow the secret,
+// and args4j expands "@/proc/self/fd/3" into all of them. Without a
+// secret the file gets a reference of its own.
+func TestAgentArgvHidesCredentials(t *testing.T) {
+	a := jnlp.Agent{URLs: []string{"http://admin:URLPASS@j/", "http://k/"}, Mode: jnlp.ModeTCP, Secret: "s", Name: "a",
+		Options: []string{"-credentials", "u:CREDPASS", "-proxyCredentials=p:PROXYPASS", "-webSocketHeader", "Authorization=Bearer TOKEN", "-noKeepAlive"}}
+	argv, fdArgs := agentArgv("/usr/bin/java", nil, a, "/a.jar")
+	want := []string{"s", "-url", "http://admin:URLPASS@j/", "-credentials", "u:CREDPASS", "-proxyCredentials=p:PROXYPASS", "-webSocketHeader", "Authorization=Bearer TOKEN"}
+	if !slices.Equal(fdArgs, want) {
+		t.Errorf("descriptor lines %q, want %q", fdArgs, want)
+	}
+	for _, w := range argv {
+		for _, leak := range []string{"URLPASS", "CREDPASS", "PROXYPASS", "TOKEN"} {
+			if strings.Contains(w, leak) {
+				t.Errorf("command line %q shows %s", argv, leak)
+			}
+		}
+	}
+	if i := slices.Index(argv, "-secret"); i < 0 || argv[i+1] != "@/proc/self/fd/3" || !slices.Contains(argv, "http://k/") || !slices.Contains(argv, "-noKeepAlive") {
+		t.Errorf("command line %q: want -secret @/proc/self/fd/3 and the harmless arguments", argv)
+	}
+	a.Secret = ""
+	argv, fdArgs = agentArgv("/usr/bin/java", nil, a, "/a.jar")
+	if argv[len(argv)-1] != "@/proc/self/fd/3" || slices.Contains(argv, "-secret") || fdArgs[0] != "-url" {
+		t.Errorf("without a secret: command line %q, descriptor lines %q", argv, fdArgs)
+	}
+}
+
 // TestAgentArgvRebuilt: a run whose work directory or jar differs from the
 // plan builds the command line again from the agent, with no stale value.
 func TestAgentArgvRebuilt(t *testing.T) {
 	a := jnlp.Agent{URLs: []string{"http://j/"}, Mode: jnlp.ModeTCP, Secret: "s", Name: "a", WorkDir: "/w", JavaOpts: []string{"-Dx=1"}}
-	planned := agentArgv("/usr/bin/java", []string{"-Xmx64m"}, a, "/usr/share/jenkins/agent.jar", true)
+	planned, _ := agentArgv("/usr/bin/java", []string{"-Xmx64m"}, a, "/usr/share/jenkins/agent.jar")
 	a.WorkDir = "/h/agent"
-	got := agentArgv("/usr/bin/java", []string{"-Xmx64m"}, a, "/h/agent.jar", true)
+	got, fdArgs := agentArgv("/usr/bin/java", []string{"-Xmx64m"}, a, "/h/agent.jar")
+	if !slices.Equal(fdArgs, []string{"s"}) {
+		t.Errorf("descriptor lines %q, want the secret alone", fdArgs)
+	}
 	for _, want := range [][2]string{{"-jar", "/h/agent.jar"}, {"-workDir", "/h/agent"}, {"-secret", "@/proc/self/fd/3"}} {
 		if i := slices.Index(got, want[0]); i < 0 || i+1 >= len(got) || got[i+1] != want[1] {
 			t.Errorf("%s: got %q, want %s %s", want[0], got, want[0], want[1])
