@@ -31,6 +31,7 @@ type agentRun struct {
 	form   string
 	podman []string          // extra `podman run` options (limits, user, ...)
 	env    map[string]string // extra environment (build simulation switches)
+	args   []string          // extra launcher arguments, before the form's own
 }
 
 func (r agentRun) imageTag(t *testing.T, s *suite) string {
@@ -107,6 +108,7 @@ func (r agentRun) opts(image string, a agentCtx, planArgs bool) runOpts {
 	if planArgs {
 		o.args = []string{"plan", "--json"}
 	}
+	o.args = append(o.args, r.args...)
 	switch r.form {
 	case ecsForm:
 		o.args = append(o.args, "-url", a.url, a.secret, a.name)

@@ -55,16 +55,19 @@ func TestAgentSecretHidden(t *testing.T) {
 		name string
 		form string
 		env  map[string]string
+		args []string
 	}{
 		{name: "kubernetes-env", form: kubernetesForm},
 		{name: "ecs-command", form: ecsForm},
 		// Credentials reach the agent through the secret's descriptor too.
 		{name: "kubernetes-credentials", form: kubernetesForm, env: map[string]string{"REMOTING_OPTS": "-credentials user:CREDPW"}},
+		// Given as arguments, the re-exec moves them off PID 1's line.
+		{name: "ecs-command-credentials", form: ecsForm, args: []string{"-credentials", "user:CREDPW"}},
 	}
 	s := need(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, c, rep, a := runAgent(t, s, agentRun{image: jre17, form: tt.form, env: tt.env})
+			_, c, rep, a := runAgent(t, s, agentRun{image: jre17, form: tt.form, env: tt.env, args: tt.args})
 			checkAgentBasics(t, rep)
 			ps := c.exec("ps", "-eo", "pid,args")
 			for _, line := range strings.Split(ps, "\n") {
@@ -74,7 +77,7 @@ func TestAgentSecretHidden(t *testing.T) {
 				}
 				t.Errorf("secret or credentials visible in ps: pid %s", f[0])
 			}
-			if tt.env != nil && (!slices.Contains(rep.Options, "-credentials") || slices.Contains(rep.Argv, "-credentials")) {
+			if (tt.env != nil || tt.args != nil) && (!slices.Contains(rep.Options, "-credentials") || slices.Contains(rep.Argv, "-credentials")) {
 				t.Errorf("-credentials: agent options %q, its command line %q: want it from the descriptor only", rep.Options, rep.Argv)
 			}
 			if n := strings.Count(ps, "\n"); n < 3 {

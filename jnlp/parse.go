@@ -52,6 +52,10 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	}
 	a.JavaOpts = jo
 
+	args, err = expandArgFiles(args)
+	if err != nil {
+		return Agent{}, err
+	}
 	argWords, missing := scanWords(args)
 	if missing != "" {
 		return Agent{}, fmt.Errorf("option %s in the arguments needs a value", missing)

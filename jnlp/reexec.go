@@ -47,34 +47,41 @@ func secretWords(args []string) (spots []secretSpot, secret string) {
 // inClear says whether a secret value is given in clear, not as @FILE.
 func inClear(v string) bool { return v != "" && !strings.HasPrefix(v, "@") }
 
-// NeedsReexec reports whether the arguments hold the secret in clear (the
-// ECS form `-url URL SECRET NAME`, or -secret VALUE): then the launcher's own
-// /proc/PID/cmdline shows it, and it should re-execute itself once with
-// ReexecArgs.
+// NeedsReexec reports whether the arguments hold a secret in clear: the
+// agent secret (the ECS form `-url URL SECRET NAME`, or -secret VALUE), or
+// what HideArgs keeps off a command line (-credentials, a URL's password,
+// ...). Then the launcher's own /proc/PID/cmdline shows it, and it should
+// re-execute itself once with ReexecArgs.
 func NeedsReexec(args []string) bool {
 	if IsCommand(args) {
 		return false
 	}
 	spots, _ := secretWords(args)
-	return len(spots) > 0
+	_, hidden := HideArgs(args)
+	return len(spots) > 0 || len(hidden) > 0
 }
 
 // ReexecArgs returns args with every secret in clear replaced by
-// SecretRef(fd), and the secret, for the launcher to re-execute itself with
-// SecretFile(secret) inherited at fd. Parse reads the secret back from that
-// descriptor.
-func ReexecArgs(args []string, fd int) (newArgs []string, secret string, err error) {
+// SecretRef(secretFD), and the secret, and with the words HideArgs keeps
+// off a command line replaced by one SecretRef(hiddenFD) at the end, and
+// those words: the launcher re-executes itself with SecretFile(secret) at
+// secretFD and ArgsFile(hidden) at hiddenFD. Parse reads both back.
+func ReexecArgs(args []string, secretFD, hiddenFD int) (newArgs []string, secret string, hidden []string, err error) {
 	spots, secret := secretWords(args)
-	if len(spots) == 0 {
-		return nil, "", errors.New("re-exec: no secret in clear in the arguments")
-	}
 	newArgs = append([]string(nil), args...)
 	for _, s := range spots {
 		if s.inline {
-			newArgs[s.idx] = "-secret=" + SecretRef(fd)
+			newArgs[s.idx] = "-secret=" + SecretRef(secretFD)
 		} else {
-			newArgs[s.idx] = SecretRef(fd)
+			newArgs[s.idx] = SecretRef(secretFD)
 		}
 	}
-	return newArgs, secret, nil
+	newArgs, hidden = HideArgs(newArgs)
+	if len(spots) == 0 && len(hidden) == 0 {
+		return nil, "", nil, errors.New("re-exec: no secret in clear in the arguments")
+	}
+	if len(hidden) > 0 {
+		newArgs = append(newArgs, SecretRef(hiddenFD))
+	}
+	return newArgs, secret, hidden, nil
 }

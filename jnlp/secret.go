@@ -183,3 +183,49 @@ func ArgsFile(lines []string) (*os.File, error) {
 	}
 	return SecretFile(strings.Join(lines, "\n"))
 }
+
+// expandArgFiles replaces each "@FILE" word that is not an option's value
+// with the lines of FILE, as args4j does for remoting, so that the launcher
+// reads the arguments remoting will: this is how a re-executed launcher
+// gets back what it moved off its command line (see ReexecArgs). Empty
+// lines are skipped. An option's value is left alone: "-secret @FILE" is
+// resolveSecret's, and remoting reads the file itself.
+func expandArgFiles(args []string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) > 1 && a[0] == '@' {
+			lines, err := readArgFile(a[1:])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lines...)
+			continue
+		}
+		out = append(out, a)
+		if len(a) < 2 || a[0] != '-' {
+			continue
+		}
+		name, _, inline := splitOption(a)
+		if n, _ := remotingOption(name); n == 1 && !inline && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+	}
+	return out, nil
+}
+
+func readArgFile(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading arguments from %q: %w", path, err)
+	}
+	consumeInherited(path)
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSuffix(l, "\r"); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines, nil
+}

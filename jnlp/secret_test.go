@@ -81,44 +81,49 @@ func TestReexec(t *testing.T) {
 		name   string
 		args   []string
 		needs  bool
-		want   []string // with fd 7
+		want   []string // with the secret at fd 7, the hidden words at fd 8
 		secret string
+		hidden []string
 	}{
+		{"credentials and a URL password too", []string{"-url", "http://u:pw@j/", "-credentials", "a:b", "s3cr3t", "agent"}, true,
+			[]string{"@/proc/self/fd/7", "agent", "@/proc/self/fd/8"}, "s3cr3t", []string{"-url", "http://u:pw@j/", "-credentials", "a:b"}},
+		{"credentials alone", []string{"-noReconnect", "-proxyCredentials=p:q"}, true,
+			[]string{"-noReconnect", "@/proc/self/fd/8"}, "", []string{"-proxyCredentials=p:q"}},
 		{"ecs form", []string{"-url", "http://j/", "-tunnel", "j:50000", "s3cr3t", "agent"}, true,
-			[]string{"-url", "http://j/", "-tunnel", "j:50000", "@/proc/self/fd/7", "agent"}, "s3cr3t"},
-		{"legacy positional", []string{"s3cr3t", "agent"}, true, []string{"@/proc/self/fd/7", "agent"}, "s3cr3t"},
+			[]string{"-url", "http://j/", "-tunnel", "j:50000", "@/proc/self/fd/7", "agent"}, "s3cr3t", nil},
+		{"legacy positional", []string{"s3cr3t", "agent"}, true, []string{"@/proc/self/fd/7", "agent"}, "s3cr3t", nil},
 		{"secret option", []string{"-secret", "s3cr3t", "-name", "agent"}, true,
-			[]string{"-secret", "@/proc/self/fd/7", "-name", "agent"}, "s3cr3t"},
+			[]string{"-secret", "@/proc/self/fd/7", "-name", "agent"}, "s3cr3t", nil},
 		{"inline secret option", []string{"-name", "agent", "-secret=s3cr3t"}, true,
-			[]string{"-name", "agent", "-secret=@/proc/self/fd/7"}, "s3cr3t"},
+			[]string{"-name", "agent", "-secret=@/proc/self/fd/7"}, "s3cr3t", nil},
 		// Every copy goes: one left would show in ps for the agent's life.
 		{"secret option twice", []string{"-url", "http://j/", "-secret", "s3cr3t", "-secret=s3cr3t", "-name", "x"}, true,
-			[]string{"-url", "http://j/", "-secret", "@/proc/self/fd/7", "-secret=@/proc/self/fd/7", "-name", "x"}, "s3cr3t"},
+			[]string{"-url", "http://j/", "-secret", "@/proc/self/fd/7", "-secret=@/proc/self/fd/7", "-name", "x"}, "s3cr3t", nil},
 		{"the last in clear is handed over", []string{"-secret", "old", "-secret", "s3cr3t", "-name", "x"}, true,
-			[]string{"-secret", "@/proc/self/fd/7", "-secret", "@/proc/self/fd/7", "-name", "x"}, "s3cr3t"},
+			[]string{"-secret", "@/proc/self/fd/7", "-secret", "@/proc/self/fd/7", "-name", "x"}, "s3cr3t", nil},
 		{"a clear copy beside a file", []string{"-secret", "s3cr3t", "-secret", "@/run/secret", "-name", "x"}, true,
-			[]string{"-secret", "@/proc/self/fd/7", "-secret", "@/run/secret", "-name", "x"}, "s3cr3t"},
+			[]string{"-secret", "@/proc/self/fd/7", "-secret", "@/run/secret", "-name", "x"}, "s3cr3t", nil},
 		{"option and positional", []string{"-secret", "s3cr3t", "s3cr3t", "agent"}, true,
-			[]string{"-secret", "@/proc/self/fd/7", "@/proc/self/fd/7", "agent"}, "s3cr3t"},
-		{"already a file", []string{"-secret", "@/run/secret", "-name", "agent"}, false, nil, ""},
-		{"positional file", []string{"@/proc/self/fd/3", "agent"}, false, nil, ""},
-		{"env only", []string{"-noReconnect"}, false, nil, ""},
-		{"a command", []string{"bash"}, false, nil, ""},
-		{"option values are not positionals", []string{"-workDir", "/w", "-name", "n"}, false, nil, ""},
+			[]string{"-secret", "@/proc/self/fd/7", "@/proc/self/fd/7", "agent"}, "s3cr3t", nil},
+		{"already a file", []string{"-secret", "@/run/secret", "-name", "agent"}, false, nil, "", nil},
+		{"positional file", []string{"@/proc/self/fd/3", "agent"}, false, nil, "", nil},
+		{"env only", []string{"-noReconnect"}, false, nil, "", nil},
+		{"a command", []string{"bash"}, false, nil, "", nil},
+		{"option values are not positionals", []string{"-workDir", "/w", "-name", "n"}, false, nil, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := NeedsReexec(tc.args); got != tc.needs {
 				t.Fatalf("NeedsReexec = %v, want %v", got, tc.needs)
 			}
-			got, secret, err := ReexecArgs(tc.args, 7)
+			got, secret, hidden, err := ReexecArgs(tc.args, 7, 8)
 			if !tc.needs {
 				if err == nil {
 					t.Fatalf("ReexecArgs found a secret in %q", tc.args)
 				}
 				return
 			}
-			if err != nil || secret != tc.secret || !slices.Equal(got, tc.want) {
-				t.Fatalf("ReexecArgs = %q, secret ok %v, %v; want %q", got, secret == tc.secret, err, tc.want)
+			if err != nil || secret != tc.secret || !slices.Equal(got, tc.want) || !slices.Equal(hidden, tc.hidden) {
+				t.Fatalf("ReexecArgs = %q, secret ok %v, hidden %q, %v; want %q and %q", got, secret == tc.secret, hidden, err, tc.want, tc.hidden)
 			}
 		})
 	}
@@ -127,22 +132,33 @@ func TestReexec(t *testing.T) {
 // TestReexecRoundTrip: the re-executed launcher reads the secret back from
 // the inherited descriptor, and the agent gets -secret, never a positional.
 func TestReexecRoundTrip(t *testing.T) {
-	args := []string{"-url", "http://j/", "s3cr3t-ecs", "ecs-agent"}
+	args := []string{"-url", "http://j/", "-credentials", "u:credpw", "s3cr3t-ecs", "ecs-agent"}
+	_, _, hiddenWords, err := ReexecArgs(args, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	f, err := SecretFile("s3cr3t-ecs")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	// As after the re-exec: the descriptor is inherited, not close-on-exec.
-	if err := InheritAt(f, int(f.Fd())); err != nil {
+	h, err := ArgsFile(hiddenWords)
+	if err != nil {
 		t.Fatal(err)
 	}
-	newArgs, secret, err := ReexecArgs(args, int(f.Fd()))
+	defer h.Close()
+	// As after the re-exec: the descriptors are inherited, not close-on-exec.
+	for _, x := range []*os.File{f, h} {
+		if err := InheritAt(x, int(x.Fd())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newArgs, secret, _, err := ReexecArgs(args, int(f.Fd()), int(h.Fd()))
 	if err != nil || secret != "s3cr3t-ecs" {
 		t.Fatalf("ReexecArgs: %v", err)
 	}
-	if slices.Contains(newArgs, "s3cr3t-ecs") {
-		t.Fatalf("secret still in %q", newArgs)
+	if slices.Contains(newArgs, "s3cr3t-ecs") || slices.Contains(newArgs, "u:credpw") {
+		t.Fatalf("secret or credentials still in %q", newArgs)
 	}
 	a, err := Parse(func(string) (string, bool) { return "", false }, newArgs)
 	if err != nil {
@@ -151,11 +167,13 @@ func TestReexecRoundTrip(t *testing.T) {
 	if a.Secret != "s3cr3t-ecs" || a.Name != "ecs-agent" {
 		t.Fatalf("secret read back %v, name %q", a.Secret == "s3cr3t-ecs", a.Name)
 	}
-	// Read once, the inherited descriptor must not reach Java and builds.
-	if flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC == 0 {
-		t.Errorf("secret descriptor %d not close-on-exec after Parse (flags %#x, %v)", f.Fd(), flags, err)
+	// Read once, the inherited descriptors must not reach Java and builds.
+	for _, x := range []*os.File{f, h} {
+		if flags, err := unix.FcntlInt(x.Fd(), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC == 0 {
+			t.Errorf("descriptor %d not close-on-exec after Parse (flags %#x, %v)", x.Fd(), flags, err)
+		}
 	}
-	want := []string{"-secret", "@/proc/self/fd/3", "-name", "ecs-agent", "-url", "http://j/"}
+	want := []string{"-secret", "@/proc/self/fd/3", "-name", "ecs-agent", "-url", "http://j/", "-credentials", "u:credpw"}
 	if got := a.Argv(SecretRef(3)); !slices.Equal(got, want) {
 		t.Errorf("Argv %q, want %q", got, want)
 	}

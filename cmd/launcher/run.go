@@ -126,25 +126,40 @@ func needSignals(h host, inv invocation, invErr error) (need, supervise bool) {
 	return invErr == nil, false
 }
 
-// reexecWithoutSecret runs the launcher again with the secret moved from
-// its arguments (which every user can read in ps) into an inherited
-// descriptor of an anonymous file.
+// reexecWithoutSecret runs the launcher again with the secrets moved from
+// its arguments (which every user can read in ps) into inherited
+// descriptors of anonymous files: the agent secret, and the other words
+// jnlp.HideArgs keeps off a command line.
 func reexecWithoutSecret(h host, args []string, log interface{ Error(string, ...any) }) int {
-	_, secret, err := jnlp.ReexecArgs(args, 0)
+	_, secret, hidden, err := jnlp.ReexecArgs(args, 0, 0)
 	if err != nil {
 		log.Error("cannot move the secret out of the command line", "error", err)
 		return exitUsage
 	}
-	f, err := jnlp.SecretFile(secret)
-	if err == nil {
-		// The descriptor must survive the exec of ourselves.
-		err = jnlp.InheritAt(f, int(f.Fd()))
+	// An inherited descriptor (the fd number stays across the exec of
+	// ourselves) for each file there is something to put in.
+	inherit := func(make func() (*os.File, error)) (int, error) {
+		f, err := make()
+		if err == nil {
+			err = jnlp.InheritAt(f, int(f.Fd()))
+		}
+		if err != nil {
+			return 0, err
+		}
+		return int(f.Fd()), nil
+	}
+	secretFD, hiddenFD := 0, 0
+	if secret != "" {
+		secretFD, err = inherit(func() (*os.File, error) { return jnlp.SecretFile(secret) })
+	}
+	if err == nil && len(hidden) > 0 {
+		hiddenFD, err = inherit(func() (*os.File, error) { return jnlp.ArgsFile(hidden) })
 	}
 	if err != nil {
 		log.Error("cannot move the secret out of the command line", "error", err)
 		return exitInternal
 	}
-	newArgs, _, err := jnlp.ReexecArgs(args, int(f.Fd()))
+	newArgs, _, _, err := jnlp.ReexecArgs(args, secretFD, hiddenFD)
 	if err != nil {
 		log.Error("cannot move the secret out of the command line", "error", err)
 		return exitUsage
