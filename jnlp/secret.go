@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jenkins-launcher/launcher/internal/smallfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -215,8 +216,12 @@ func expandArgFiles(args []string) ([]string, error) {
 	return out, nil
 }
 
+// maxArgFile bounds an @FILE: arguments are lines, not megabytes, and
+// "@/dev/zero" must not fill memory.
+const maxArgFile = 1 << 20
+
 func readArgFile(path string) ([]string, error) {
-	b, err := os.ReadFile(path)
+	b, err := smallfile.Read(path, maxArgFile)
 	if err != nil {
 		return nil, fmt.Errorf("reading arguments from %q: %w", path, err)
 	}
