@@ -20,6 +20,12 @@ func planBudget(in Input, p *Plan) (uint64, bool) {
 				in.Budget, config.HumanSize(*limit), config.HumanSize(in.LauncherRSS), config.HumanSize(sub(*limit, in.LauncherRSS))))
 			b = sub(*limit, in.LauncherRSS)
 		}
+		if limit == nil && in.HostMemoryBytes > 0 && b > in.HostMemoryBytes {
+			// No limit to cap it: the budget is the user's word, but a heap
+			// the machine cannot hold is swapped or killed, not used.
+			p.Warnings = append(p.Warnings, fmt.Sprintf("LAUNCHER_JVM_MEMORY=%s is above the machine's memory of %s",
+				in.Budget, config.HumanSize(in.HostMemoryBytes)))
+		}
 		return b, true
 	case limit == nil:
 		return 0, false

@@ -106,6 +106,12 @@ func TestPlanMemoryFlags(t *testing.T) {
 		{name: "no-limit", edit: func(in *Input) { in.MemoryBytes = nil }, has: []string{"-XX:+ExitOnOutOfMemoryError", "-Duser.home="}, not: []string{"-Xmx", "-XX:MaxMetaspaceSize", "-XX:+UseSerialGC"}, source: "jvm default (no limit found)", note: "no memory limit found"},
 		{name: "no-limit-user-heap", edit: func(in *Input) { in.MemoryBytes, in.UserOptions = nil, []string{"-Xmx1g"} }, not: []string{"-Xmx"}, source: "user (-Xmx1g)"},
 		{name: "no-limit-size-budget", edit: func(in *Input) { in.MemoryBytes, in.Budget = nil, config.Budget{Bytes: 768 * mib} }, has: []string{"-Xmx", "-XX:MaxMetaspaceSize="}, source: "launcher"},
+		{name: "size-budget-above-host", edit: func(in *Input) {
+			in.MemoryBytes, in.HostMemoryBytes, in.Budget = nil, 16*gib, config.Budget{Bytes: 40 * gib}
+		}, has: []string{"-Xmx"}, warn: "above the machine's memory of 16.0 GiB"},
+		{name: "size-budget-below-host", edit: func(in *Input) {
+			in.MemoryBytes, in.HostMemoryBytes, in.Budget = nil, 16*gib, config.Budget{Bytes: 8 * gib}
+		}, has: []string{"-Xmx"}, warn: ""},
 		{name: "size-budget-above-limit", edit: func(in *Input) { in.Budget = config.Budget{Bytes: 2 * gib} }, has: []string{"-Xmx"}, warn: "above the limit"},
 		{name: "large-g1", edit: func(in *Input) { in.MemoryBytes = u64(8 * gib) }, has: []string{"-XX:+UseG1GC"}, not: []string{"-XX:+UseSerialGC"}, gc: "G1"},
 		{name: "large-one-cpu-serial", edit: func(in *Input) { in.MemoryBytes, in.CPUs = u64(8*gib), f64(1) }, has: []string{"-XX:+UseSerialGC"}, gc: "Serial"},
