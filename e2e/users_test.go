@@ -80,6 +80,10 @@ func TestAgentSecretHidden(t *testing.T) {
 			if (tt.env != nil || tt.args != nil) && (!slices.Contains(rep.Options, "-credentials") || slices.Contains(rep.Argv, "-credentials")) {
 				t.Errorf("-credentials: agent options %q, its command line %q: want it from the descriptor only", rep.Options, rep.Argv)
 			}
+			// Nor in the environment builds inherit.
+			if tt.env != nil && rep.HasEnv("REMOTING_OPTS") {
+				t.Errorf("REMOTING_OPTS, which holds -credentials, is in the agent's environment")
+			}
 			if n := strings.Count(ps, "\n"); n < 3 {
 				t.Fatalf("ps shows too little to trust:\n%s", ps)
 			}

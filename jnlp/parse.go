@@ -62,8 +62,11 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	}
 	for _, w := range argWords {
 		if w.name == "-help" || w.name == "-version" {
+			// Only the request itself: remoting prints its usage or
+			// version whatever else is there, and the rest may hold a
+			// secret that would then be on java's command line.
 			a.Info = true
-			a.Options = append([]string(nil), args...)
+			a.Options = infoWords(argWords)
 			return a, nil
 		}
 	}
@@ -99,10 +102,14 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	optWords = a.dropConflicting(optWords, argWords)
 	argL := collect("the arguments", argWords, &a)
 	optL := collect("REMOTING_OPTS", optWords, &a)
-	if len(optL.vals["-secret"]) > 0 {
-		// The agent reads the secret from a descriptor; the variable
-		// would show it to every build (`sh 'env'`).
+	if len(optL.vals["-secret"]) > 0 || hidesAny(optWords) {
+		// The agent reads the secret and credentials from a
+		// descriptor; the variable would show them to every build
+		// (`sh 'env'`).
 		a.ScrubEnv = append(a.ScrubEnv, "REMOTING_OPTS")
+	}
+	if u, ok := getenv("JENKINS_URL"); ok && RedactURL(u) != u {
+		a.ScrubEnv = append(a.ScrubEnv, "JENKINS_URL") // its password, likewise
 	}
 	if len(argL.vals["-jnlpUrl"])+len(optL.vals["-jnlpUrl"]) > 0 {
 		env = a.withoutConnectionVars(env)

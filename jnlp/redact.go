@@ -21,9 +21,18 @@ func Redact(argv []string) []string {
 			out[i] = name + "=" + redactValue(name, value)
 			continue
 		}
+		if inline && urlOption(name) {
+			out[i] = name + "=" + RedactURL(value)
+			continue
+		}
 		if secretOption(w) && i+1 < len(argv) {
 			i++
 			out[i] = redactValue(w, argv[i])
+		} else if urlOption(w) && i+1 < len(argv) {
+			// By the option, not by "://": a URL without its scheme
+			// ("user:pw@host") is redacted too.
+			i++
+			out[i] = RedactURL(argv[i])
 		}
 	}
 	for i, w := range argv {
@@ -58,6 +67,9 @@ func redactPositionalSecret(args, out []string) {
 		out[pos[0]] = redacted
 	}
 }
+
+// urlOption says whether an option's value is a URL.
+func urlOption(name string) bool { return name == "-url" || name == "-jnlpUrl" }
 
 func redactValue(opt, v string) string {
 	switch {

@@ -55,6 +55,20 @@ func TestRedactArgs(t *testing.T) {
 	}
 }
 
+// URL options are redacted by name, so a URL without its scheme is too.
+func TestRedactURLOptions(t *testing.T) {
+	argv := []string{"java", "-jar", "a.jar", "-jnlpUrl", "admin:pwLEAK@host:8080/x.jnlp", "-url=u:pwLEAK@h/", "-url", "http://ok/"}
+	got := Redact(argv)
+	for _, w := range got {
+		if strings.Contains(w, "LEAK") {
+			t.Errorf("Redact(%q) = %q", argv, got)
+		}
+	}
+	if got[len(got)-1] != "http://ok/" {
+		t.Errorf("a URL without a password changed: %q", got)
+	}
+}
+
 func TestRedactURL(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://ci.example.com/":           "https://ci.example.com/",

@@ -153,8 +153,14 @@ func InheritAt(f *os.File, fd int) error {
 // stays. -secret is left alone: its value is already a reference.
 func HideArgs(args []string) (shown, hidden []string) {
 	words, _ := scanWords(args)
+	// remoting tries its URLs in the order given: when one must be hidden
+	// they all go, so that the order stays.
+	urls := false
 	for _, w := range words {
-		if w.hasValue && hides(w) && !strings.ContainsAny(w.value, "\r\n") {
+		urls = urls || (w.name == "-url" && hides(w))
+	}
+	for _, w := range words {
+		if hides(w) || (urls && w.name == "-url" && hideable(w)) {
 			hidden = append(hidden, w.raw...)
 			continue
 		}
@@ -165,6 +171,9 @@ func HideArgs(args []string) (shown, hidden []string) {
 
 // hides says whether an option's value must stay off command lines.
 func hides(w word) bool {
+	if !hideable(w) {
+		return false
+	}
 	switch {
 	case w.name == "-secret":
 		return false
@@ -174,6 +183,36 @@ func hides(w word) bool {
 		return RedactURL(w.value) != w.value
 	}
 	return false
+}
+
+// hideable says whether an option's value can be a line of the descriptor
+// file: it has one, without a line break, and it is not itself an @FILE
+// reference, which args4j expands only on the command line (lines read
+// from a file are not expanded again), and which shows a path, not a
+// secret.
+func hideable(w word) bool {
+	return w.hasValue && !strings.ContainsAny(w.value, "\r\n") && !strings.HasPrefix(w.value, "@")
+}
+
+// hidesAny says whether HideArgs would keep any of words off a command line.
+func hidesAny(words []word) bool {
+	for _, w := range words {
+		if hides(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// infoWords are the -help and -version words, as given.
+func infoWords(words []word) []string {
+	var out []string
+	for _, w := range words {
+		if w.name == "-help" || w.name == "-version" {
+			out = append(out, w.raw...)
+		}
+	}
+	return out
 }
 
 // ArgsFile is SecretFile for several lines: the secret first, if any, then
@@ -226,11 +265,16 @@ func readArgFile(path string) ([]string, error) {
 		return nil, fmt.Errorf("reading arguments from %q: %w", path, err)
 	}
 	consumeInherited(path)
-	var lines []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if l = strings.TrimSuffix(l, "\r"); l != "" {
-			lines = append(lines, l)
-		}
+	// As args4j's readLine: "\n" or "\r\n" ends a line, empty lines are
+	// arguments too (an empty value), and a final line break ends the
+	// last line rather than starting an empty one.
+	if len(b) == 0 {
+		return nil, nil
+	}
+	text := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	return lines, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -89,6 +90,9 @@ func TestReexec(t *testing.T) {
 			[]string{"@/proc/self/fd/7", "agent", "@/proc/self/fd/8"}, "s3cr3t", []string{"-url", "http://u:pw@j/", "-credentials", "a:b"}},
 		{"credentials alone", []string{"-noReconnect", "-proxyCredentials=p:q"}, true,
 			[]string{"-noReconnect", "@/proc/self/fd/8"}, "", []string{"-proxyCredentials=p:q"}},
+		{"an @FILE value stays", []string{"-credentials", "@/run/creds", "-name", "n"}, false, nil, "", nil},
+		{"urls keep their order", []string{"-url", "http://backup/", "-url", "http://u:pw@primary/", "-secret", "s3cr3t", "-name", "n"}, true,
+			[]string{"-secret", "@/proc/self/fd/7", "-name", "n", "@/proc/self/fd/8"}, "s3cr3t", []string{"-url", "http://backup/", "-url", "http://u:pw@primary/"}},
 		{"ecs form", []string{"-url", "http://j/", "-tunnel", "j:50000", "s3cr3t", "agent"}, true,
 			[]string{"-url", "http://j/", "-tunnel", "j:50000", "@/proc/self/fd/7", "agent"}, "s3cr3t", nil},
 		{"legacy positional", []string{"s3cr3t", "agent"}, true, []string{"@/proc/self/fd/7", "agent"}, "s3cr3t", nil},
@@ -198,5 +202,36 @@ func TestInheritAt(t *testing.T) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/self/fd/%d", fd))
 	if err != nil || string(b) != "s3cr3t-inherit\n" {
 		t.Fatalf("fd %d holds %q, %v", fd, b, err)
+	}
+}
+
+// readArgFile reads lines as args4j does: empty lines are arguments, a
+// final line break is not.
+func TestReadArgFile(t *testing.T) {
+	dir := t.TempDir()
+	for content, want := range map[string][]string{
+		"a\n\nb\r\n": {"a", "", "b"},
+		"x":          {"x"},
+		"x\n":        {"x"},
+		"\n":         {""},
+		"":           nil,
+	} {
+		p := filepath.Join(dir, "f")
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readArgFile(p)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("%q: %q, %v; want %q", content, got, err, want)
+		}
+	}
+}
+
+// -help and -version pass on alone: whatever else is there (a positional
+// secret) would be on java's command line.
+func TestParseInfoOnlyRequest(t *testing.T) {
+	a, err := Parse(func(string) (string, bool) { return "", false }, []string{"-help", "s3cr3t", "agent", "-credentials", "u:pw"})
+	if err != nil || !a.Info || !slices.Equal(a.Options, []string{"-help"}) {
+		t.Errorf("Parse: info %v, options %q, %v; want -help alone", a.Info, a.Options, err)
 	}
 }

@@ -66,7 +66,8 @@ func TestAgentArgvHidesCredentials(t *testing.T) {
 	a := jnlp.Agent{URLs: []string{"http://admin:URLPASS@j/", "http://k/"}, Mode: jnlp.ModeTCP, Secret: "s", Name: "a",
 		Options: []string{"-credentials", "u:CREDPASS", "-proxyCredentials=p:PROXYPASS", "-webSocketHeader", "Authorization=Bearer TOKEN", "-noKeepAlive"}}
 	argv, fdArgs := agentArgv("/usr/bin/java", nil, a, "/a.jar")
-	want := []string{"s", "-url", "http://admin:URLPASS@j/", "-credentials", "u:CREDPASS", "-proxyCredentials=p:PROXYPASS", "-webSocketHeader", "Authorization=Bearer TOKEN"}
+	// Every -url goes once one must: remoting tries them in order.
+	want := []string{"s", "-url", "http://admin:URLPASS@j/", "-url", "http://k/", "-credentials", "u:CREDPASS", "-proxyCredentials=p:PROXYPASS", "-webSocketHeader", "Authorization=Bearer TOKEN"}
 	if !slices.Equal(fdArgs, want) {
 		t.Errorf("descriptor lines %q, want %q", fdArgs, want)
 	}
@@ -77,8 +78,15 @@ func TestAgentArgvHidesCredentials(t *testing.T) {
 			}
 		}
 	}
-	if i := slices.Index(argv, "-secret"); i < 0 || argv[i+1] != "@/proc/self/fd/3" || !slices.Contains(argv, "http://k/") || !slices.Contains(argv, "-noKeepAlive") {
+	if i := slices.Index(argv, "-secret"); i < 0 || argv[i+1] != "@/proc/self/fd/3" || !slices.Contains(argv, "-noKeepAlive") {
 		t.Errorf("command line %q: want -secret @/proc/self/fd/3 and the harmless arguments", argv)
+	}
+	// A value that is itself an @FILE stays: args4j expands it only on
+	// the command line, and it shows a path.
+	b := a
+	b.URLs, b.Options = []string{"http://k/"}, []string{"-credentials", "@/run/secrets/creds"}
+	if argv, fdArgs := agentArgv("/usr/bin/java", nil, b, "/a.jar"); !slices.Contains(argv, "@/run/secrets/creds") || len(fdArgs) != 1 {
+		t.Errorf("-credentials @FILE: command line %q, descriptor lines %q", argv, fdArgs)
 	}
 	a.Secret = ""
 	argv, fdArgs = agentArgv("/usr/bin/java", nil, a, "/a.jar")

@@ -93,12 +93,8 @@ public final class Agent {
             String s = rawArgs.get(i);
             boolean afterSecret = i > 0 && rawArgs.get(i - 1).equals("-secret");
             if (s.startsWith("@") && s.length() > 1) {
-                List<String> lines = new ArrayList<>();
-                for (String l : Files.readAllLines(Paths.get(s.substring(1)), StandardCharsets.UTF_8)) {
-                    if (!l.isEmpty()) {
-                        lines.add(l);
-                    }
-                }
+                // As args4j: every line, empty ones too, is one argument.
+                List<String> lines = Files.readAllLines(Paths.get(s.substring(1)), StandardCharsets.UTF_8);
                 if (afterSecret) {
                     secretForm = s;
                 }
