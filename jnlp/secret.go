@@ -149,8 +149,10 @@ func InheritAt(f *os.File, fd int) error {
 // secret (args4j replaces an "@FILE" argument with the file's lines, so
 // they reach remoting unchanged): the values of -credentials,
 // -proxyCredentials, -jnlpCredentials, -auth and -webSocketHeader, and
-// -url or -jnlpUrl values that hold a password, each with its option. A value with a line break cannot be a line of that file and
-// stays. -secret is left alone: its value is already a reference.
+// -url or -jnlpUrl values that hold a password, each with its option (and
+// then every -url, to keep their order). A value that cannot be a line of
+// that file stays (see hideable), and so does -secret, whose value is
+// already a reference.
 func HideArgs(args []string) (shown, hidden []string) {
 	words, _ := scanWords(args)
 	// remoting tries its URLs in the order given: when one must be hidden
@@ -227,9 +229,9 @@ func ArgsFile(lines []string) (*os.File, error) {
 // expandArgFiles replaces each "@FILE" word that is not an option's value
 // with the lines of FILE, as args4j does for remoting, so that the launcher
 // reads the arguments remoting will: this is how a re-executed launcher
-// gets back what it moved off its command line (see ReexecArgs). Empty
-// lines are skipped. An option's value is left alone: "-secret @FILE" is
-// resolveSecret's, and remoting reads the file itself.
+// gets back what it moved off its command line (see ReexecArgs). An
+// option's value is left alone, as a reference: "-secret @FILE" is
+// resolveSecret's, and remoting reads the others itself.
 func expandArgFiles(args []string) ([]string, error) {
 	var out []string
 	for i := 0; i < len(args); i++ {
