@@ -93,12 +93,17 @@ func svSignalsReach(t *testing.T, p svPrograms) {
 
 // Signals 32 and 34, which Go cannot catch, neither end the launcher
 // (their default action, which would orphan the command) nor reach the
-// command; a SIGTERM after them still does.
+// command; a SIGTERM after them still does. The command's "ready" can come
+// before the supervisor, back from starting it, has ignored them again
+// (they are at their default around the fork, so that the command starts
+// with it): the test waits for that, as it is the launcher's steady state
+// under test, not that moment.
 func svUncatchable(t *testing.T, p svPrograms) {
 	for _, mode := range []svMode{svPID1, svPlain} {
 		t.Run(mode.String(), func(t *testing.T) {
 			run := svStart(t, mode, []string{"SUPERVISE_SUBREAPER=1"}, p.supervise, p.test, "wait-signal")
 			run.expect("ready")
+			awaitIgnored(t, run.cmd.Process.Pid, 32, 34)
 			run.signal(syscall.Signal(32))
 			run.signal(syscall.Signal(34))
 			run.signal(syscall.SIGTERM)
@@ -455,5 +460,34 @@ func svExtraFiles(t *testing.T, p svPrograms) {
 				t.Errorf("the secret appears in the log")
 			}
 		})
+	}
+}
+
+// awaitIgnored waits until process pid ignores every one of sigs, as its
+// SigIgn line in /proc shows. No event tells when a disposition changes,
+// so this polls, for 10 s at most.
+func awaitIgnored(t *testing.T, pid int, sigs ...int) {
+	t.Helper()
+	var want uint64
+	for _, s := range sigs {
+		want |= 1 << (s - 1)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+				if n, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil && n&want == want {
+					return
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d does not ignore signals %v after 10 s", pid, sigs)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
