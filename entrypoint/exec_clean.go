@@ -57,18 +57,62 @@ func defaultIgnoredSignals() {
 	}
 }
 
-// ignoreUncatchable sets signals 32 and 34 to SIG_IGN in a supervisor.
-// Go leaves them to libc (glibc's SIGCANCEL, musl's SIGSYNCCALL) and
-// installs no handler, so they can be neither caught nor forwarded, and
-// their default action would end the supervisor and orphan its command:
-// `kill -34` is glibc's SIGRTMIN, which people do send. Ignored, they are
-// dropped. The command gets them at their default (defaultIgnoredSignals
-// runs before the fork), so this is called again after it.
-func ignoreUncatchable() {
-	ign := kernelSigaction{handler: sigIgn}
-	for _, sig := range []int{32, 34} {
-		_ = rtSigaction(sig, &ign, nil)
+// dropUncatchable makes signals 32 and 34 harmless to a supervisor. Go
+// leaves them to libc (glibc's SIGCANCEL, musl's SIGSYNCCALL) and installs
+// no handler, so they can be neither caught nor forwarded, and their
+// default action would end the supervisor and orphan its command: `kill
+// -34` is glibc's SIGRTMIN, which people do send. They get a handler that
+// does nothing (see nopAction): a caught signal, unlike an ignored one, is
+// set back to its default by execve, so the command starts with the
+// default while the supervisor never has it, not even around the fork.
+// Where there is no such handler they are ignored, and forkDispositions
+// sets them to the default for the moment of the fork.
+func dropUncatchable() {
+	act, ok := nopAction()
+	if !ok {
+		act = kernelSigaction{handler: sigIgn}
 	}
+	for _, sig := range []int{32, 34} {
+		_ = rtSigaction(sig, &act, nil)
+	}
+}
+
+// nopAction is a sigaction whose handler only returns: the runtime's own
+// for SIGURG (which it always handles), for the flags, the signal stack
+// and the restorer that returns from a handler, with sigNopPC as the
+// handler. Not Go's handler itself: for a signal it did not install, it
+// applies the signal's default action.
+func nopAction() (kernelSigaction, bool) {
+	var act kernelSigaction
+	if sigNopPC == 0 || rtSigaction(int(syscall.SIGURG), nil, &act) != nil || act.handler <= sigIgn {
+		return kernelSigaction{}, false
+	}
+	act.handler = sigNopPC
+	return act, true
+}
+
+// forkDispositions prepares a supervisor's signal dispositions for
+// starting the command, which inherits the ignored ones: each ignored
+// signal (32, 33, 34, and any inherited ignored that Go did not take over)
+// gets the no-op handler, which execve resets to the default in the
+// command. Without one, they are set to the default, and the returned
+// function ignores 32 and 34 again once the command has started.
+func forkDispositions() (after func()) {
+	act, ok := nopAction()
+	if !ok {
+		defaultIgnoredSignals()
+		return dropUncatchable
+	}
+	for sig := 1; sig <= sigRTMax; sig++ {
+		if sig == int(syscall.SIGKILL) || sig == int(syscall.SIGSTOP) {
+			continue
+		}
+		var old kernelSigaction
+		if rtSigaction(sig, nil, &old) == nil && old.handler == sigIgn {
+			_ = rtSigaction(sig, &act, nil)
+		}
+	}
+	return func() {}
 }
 
 func rtSigaction(sig int, act, old *kernelSigaction) error {

@@ -72,7 +72,7 @@ func CatchSignals(supervise bool) *Signals {
 		// In line, not in the goroutine: a launcher that replaces itself
 		// after all resets ignored signals before its exec, and must not
 		// race this.
-		ignoreUncatchable()
+		dropUncatchable()
 		s.start()
 	}
 	return s

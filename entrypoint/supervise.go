@@ -70,10 +70,10 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		}
 	}
 
-	// Signals Go does not take over (32 and 33, kept for libc) and those
+	// Signals Go does not take over (32 to 34, kept for libc) and those
 	// not caught yet keep an inherited SIG_IGN, which the command would
-	// inherit: set them to the default first.
-	defaultIgnoredSignals()
+	// inherit: see forkDispositions.
+	afterFork := forkDispositions()
 	terminal := stdinIsControllingTerminal()
 	pid, err := startChild(cmd, terminal)
 	if script, ok := asScript(cmd, err); ok {
@@ -82,7 +82,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 			pid, err = spid, serr
 		}
 	}
-	ignoreUncatchable()
+	afterFork()
 	if err != nil {
 		code, err := execError(cmd.Path, err)
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err, "exit_code", code)

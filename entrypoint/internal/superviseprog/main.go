@@ -13,6 +13,8 @@
 //	                         has started the runtime's poller, as set-up's network use does
 //	SUPERVISE_EXTRA_BUSY=1   and put a pipe on fd 3 first, as where the poller took it
 //	SUPERVISE_REPORT_FG=1    after Run, print the terminal's foreground group and our own
+//	SUPERVISE_GATE=FIFO      print "caught" once signals are caught, then wait until
+//	                         FIFO is opened for writing before Run
 package main
 
 import (
@@ -64,6 +66,16 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "superviseprog:", err)
 		os.Exit(code)
+	}
+	if gate := os.Getenv("SUPERVISE_GATE"); gate != "" {
+		sigs.Ready()
+		fmt.Println("caught")
+		f, err := os.Open(gate) // a FIFO: blocks until the test opens it
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "superviseprog:", err)
+			os.Exit(entrypoint.ExitInternal)
+		}
+		f.Close()
 	}
 	cmd := entrypoint.Command{Path: path, Args: os.Args[1:], Env: os.Environ(), ExtraFiles: extra}
 	code = entrypoint.Run(cmd, sigs, options())
