@@ -3,5 +3,5 @@
 package entrypoint
 
 // sigNopPC is the address of a signal handler that only returns (see
-// signop_*.s); set by the assembler, never written.
+// signop.s); set by the assembler, never written.
 var sigNopPC uintptr
