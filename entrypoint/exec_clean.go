@@ -43,17 +43,18 @@ func execClean(path string, args, env []string, pending func() *SignalError) err
 // defaultIgnoredSignals sets every signal that is ignored now back to
 // SIG_DFL: those Go never took over (SIGPROF, 32, 33, and a SIGHUP or
 // SIGINT inherited ignored if nobody called Notify for them).
-func defaultIgnoredSignals() {
+func defaultIgnoredSignals() { replaceIgnored(kernelSigaction{}) }
+
+// replaceIgnored gives every signal that is ignored now the action act.
+func replaceIgnored(act kernelSigaction) {
 	for sig := 1; sig <= sigRTMax; sig++ {
 		if sig == int(syscall.SIGKILL) || sig == int(syscall.SIGSTOP) {
 			continue
 		}
 		var old kernelSigaction
-		if rtSigaction(sig, nil, &old) != nil || old.handler != sigIgn {
-			continue
+		if rtSigaction(sig, nil, &old) == nil && old.handler == sigIgn {
+			_ = rtSigaction(sig, &act, nil)
 		}
-		var dfl kernelSigaction
-		_ = rtSigaction(sig, &dfl, nil)
 	}
 }
 
@@ -103,15 +104,7 @@ func forkDispositions() (after func()) {
 		defaultIgnoredSignals()
 		return dropUncatchable
 	}
-	for sig := 1; sig <= sigRTMax; sig++ {
-		if sig == int(syscall.SIGKILL) || sig == int(syscall.SIGSTOP) {
-			continue
-		}
-		var old kernelSigaction
-		if rtSigaction(sig, nil, &old) == nil && old.handler == sigIgn {
-			_ = rtSigaction(sig, &act, nil)
-		}
-	}
+	replaceIgnored(act)
 	return func() {}
 }
 
