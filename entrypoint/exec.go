@@ -148,13 +148,7 @@ func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
 		return ExitInternal
 	}
-	err := execClean(cmd.Path, cmd.Args, cmd.Env, pending)
-	if script, ok := asScript(cmd, err); ok {
-		logger.Debug("no #! line: running the command with the shell, as shells do", "path", cmd.Path, "shell", script.Path)
-		if serr := execClean(script.Path, script.Args, script.Env, pending); !errors.Is(serr, syscall.ENOENT) {
-			err = serr
-		}
-	}
+	err := startAsShells(cmd, logger, func(c Command) error { return execClean(c.Path, c.Args, c.Env, pending) })
 	var se *SignalError
 	if errors.As(err, &se) {
 		logger.Info("not starting the command: signal received", "signal", se.Signal.String())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strconv"
 	"syscall"
@@ -18,6 +19,22 @@ const shell = "/bin/sh"
 // headSize is how much of a file that would not run is read to say why:
 // bash reads 80 bytes to tell a script from a binary.
 const headSize = 256
+
+// startAsShells starts cmd with start (an exec, or a fork and exec) and,
+// when the kernel refuses a script without "#!", starts that script with
+// /bin/sh instead (see asScript). Without a /bin/sh the first error stands.
+func startAsShells(cmd Command, logger *slog.Logger, start func(Command) error) error {
+	err := start(cmd)
+	script, ok := asScript(cmd, err)
+	if !ok {
+		return err
+	}
+	logger.Debug("no #! line: running the command with the shell, as shells do", "path", cmd.Path, "shell", script.Path)
+	if serr := start(script); !errors.Is(serr, syscall.ENOENT) {
+		return serr
+	}
+	return err
+}
 
 // asScript returns cmd run by /bin/sh when err, from execve, says the
 // kernel does not know the format of a file that is text: a script without

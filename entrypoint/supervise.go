@@ -2,7 +2,6 @@ package entrypoint
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"os"
 	"syscall"
@@ -75,13 +74,11 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	// inherit: see forkDispositions.
 	afterFork := forkDispositions()
 	terminal := stdinIsControllingTerminal()
-	pid, err := startChild(cmd, terminal)
-	if script, ok := asScript(cmd, err); ok {
-		logger.Debug("no #! line: running the command with the shell, as shells do", "path", cmd.Path, "shell", script.Path)
-		if spid, serr := startChild(script, terminal); !errors.Is(serr, syscall.ENOENT) {
-			pid, err = spid, serr
-		}
-	}
+	var pid int
+	err := startAsShells(cmd, logger, func(c Command) (err error) {
+		pid, err = startChild(c, terminal)
+		return err
+	})
 	afterFork()
 	if err != nil {
 		code, err := execError(cmd.Path, err)
