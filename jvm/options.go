@@ -265,6 +265,5 @@ func (u userChoices) userHeap(ram uint64, gc string, page uint64) uint64 {
 		}
 		heap = u.ramHeap(ram)
 	}
-	a := heapAlignment(gc, heap, page)
-	return (heap + a - 1) &^ (a - 1)
+	return alignUp(heap, heapAlignment(gc, heap, page))
 }

@@ -106,8 +106,7 @@ func PlanMemory(in Input) (Plan, error) {
 			// A smaller -Xmx than the user's -Xms stops the JVM at
 			// start: the user's minimum wins, and the budget check
 			// below says if it does not fit.
-			a := heapAlignment(s.gc, lower, in.PageSize)
-			raised := (lower + a - 1) &^ (a - 1)
+			raised := alignUp(lower, heapAlignment(s.gc, lower, in.PageSize))
 			p.Warnings = append(p.Warnings, fmt.Sprintf("%s is above the heap planned from the budget, %s: -Xmx raised to %s",
 				lowerOpt, config.HumanSize(heap), config.HumanSize(raised)))
 			heap = raised

@@ -193,4 +193,7 @@ func clamp(v, lo, hi uint64) uint64 {
 	return v
 }
 
-func roundUp(b uint64) uint64 { return (b + mib - 1) &^ (mib - 1) }
+func roundUp(b uint64) uint64 { return alignUp(b, mib) }
+
+// alignUp rounds v up to a multiple of a, a power of two.
+func alignUp(v, a uint64) uint64 { return (v + a - 1) &^ (a - 1) }
