@@ -24,9 +24,8 @@ type kernelSigaction struct {
 // execClean replaces the process with path, giving it what a fresh process
 // expects: no ignored signals and an empty signal mask, whatever the
 // launcher inherited. Caught signals need nothing, execve resets them to
-// SIG_DFL; that is also why there is no signal.Reset here, which would cost
-// a hand-off to the runtime's signal thread per signal for nothing. A
-// terminating signal that arrived meanwhile (pending) wins over the exec.
+// SIG_DFL; that is also why nothing is uninstalled here. A terminating
+// signal that arrived meanwhile (pending) wins over the exec.
 func execClean(path string, args, env []string, pending func() *SignalError) error {
 	defaultIgnoredSignals()
 	unlock, err := emptySignalMask()
@@ -41,8 +40,9 @@ func execClean(path string, args, env []string, pending func() *SignalError) err
 }
 
 // defaultIgnoredSignals sets every signal that is ignored now back to
-// SIG_DFL: those Go never took over (SIGPROF, 32, 33, and a SIGHUP or
-// SIGINT inherited ignored if nobody called Notify for them).
+// SIG_DFL: SIGPIPE, which the launcher ignores once it catches signals,
+// and any inherited ignored that neither the launcher nor Go took over
+// (SIGPROF; SIGHUP or SIGINT before catching starts).
 func defaultIgnoredSignals() { replaceIgnored(kernelSigaction{}) }
 
 // replaceIgnored gives every signal that is ignored now the action act.
@@ -58,24 +58,23 @@ func replaceIgnored(act kernelSigaction) {
 	}
 }
 
-// dropUncatchable makes signals 32 and 34 harmless to a supervisor. Go
-// leaves them to libc (glibc's SIGCANCEL, musl's SIGSYNCCALL) and installs
-// no handler, so they can be neither caught nor forwarded, and their
-// default action would end the supervisor and orphan its command: `kill
-// -34` is glibc's SIGRTMIN, which people do send. They get a handler that
-// does nothing (see nopAction): a caught signal, unlike an ignored one, is
-// set back to its default by execve, so the command starts with the
-// default while the supervisor never has it, not even around the fork.
-// Where there is no such handler they are ignored, and forkDispositions
-// sets them to the default for the moment of the fork.
-func dropUncatchable() {
+// dropUncatchable makes signal sig (32 or 34) harmless to a supervisor
+// that catches with os/signal. Go leaves them to libc (glibc's SIGCANCEL,
+// musl's SIGSYNCCALL) and installs no handler, so os/signal can neither
+// catch nor forward them, and their default action would end the
+// supervisor and orphan its command: `kill -34` is glibc's SIGRTMIN,
+// which people do send. They get a handler that does nothing (see
+// nopAction): a caught signal, unlike an ignored one, is set back to its
+// default by execve, so the command starts with the default while the
+// supervisor never has it, not even around the fork. Where there is no
+// such handler they are ignored, and forkDispositions sets them to the
+// default for the moment of the fork.
+func dropUncatchable(sig int) {
 	act, ok := nopAction()
 	if !ok {
 		act = kernelSigaction{handler: sigIgn}
 	}
-	for _, sig := range []int{32, 34} {
-		_ = rtSigaction(sig, &act, nil)
-	}
+	_ = rtSigaction(sig, &act, nil)
 }
 
 // nopAction is a sigaction whose handler only returns: the runtime's own
@@ -94,7 +93,7 @@ func nopAction() (kernelSigaction, bool) {
 
 // forkDispositions prepares a supervisor's signal dispositions for
 // starting the command, which inherits the ignored ones: each ignored
-// signal (32, 33, 34, and any inherited ignored that Go did not take over)
+// signal (see defaultIgnoredSignals; 32 and 34 too where os/signal catches)
 // gets the no-op handler, which execve resets to the default in the
 // command. Without one, they are set to the default, and the returned
 // function ignores 32 and 34 again once the command has started.
@@ -102,7 +101,10 @@ func forkDispositions() (after func()) {
 	act, ok := nopAction()
 	if !ok {
 		defaultIgnoredSignals()
-		return dropUncatchable
+		return func() {
+			dropUncatchable(32)
+			dropUncatchable(34)
+		}
 	}
 	replaceIgnored(act)
 	return func() {}

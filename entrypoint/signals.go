@@ -20,59 +20,44 @@ type Signals struct {
 
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
-	ready   chan struct{} // closed once the early signals are caught too
-	all     chan struct{} // closed once the late signals are caught too
 
-	supervise bool // made for a supervisor (CatchSignals)
-
-	more     chan struct{} // closed to go on catching (see CatchSignals)
-	moreOnce sync.Once
+	pipe *signalPipe // where the caught signals come from; nil: os/signal
 
 	begin     func() // starts the catching and the dispatcher
 	beginOnce sync.Once
+	rest      func() // catches what a launcher that replaces itself left out
+	restOnce  sync.Once
 }
 
-// CatchSignals prepares catching signals; call it first in main so that a
-// signal during set-up ends the launcher with 128+n instead of being ignored
-// (PID 1) or making the Go runtime exit 2. supervise says whether the
-// launcher will stay as the command's parent and forward every signal (see
-// caughtSignals for what is caught when). The first signal.Notify starts
-// three runtime threads and each signal costs a hand-off to one of them,
-// 0.4-0.6 ms in all on the machine we measure on, so:
+// CatchSignals prepares catching signals; call it once, first in main, so
+// that a signal during set-up ends the launcher with 128+n instead of being
+// ignored (PID 1) or making the Go runtime exit 2. supervise says whether
+// the launcher will stay as the command's parent and forward every signal
+// (see caughtSignals for what is caught when).
 //
-//   - a supervisor starts catching at once, in the background while it
-//     plans; the real-time signals follow once the command has started (or
-//     Ready is called).
-//   - a launcher that will replace itself starts catching only when Ready is
-//     first called: before it creates something a signal must clean up, or
-//     waits for something that may take long. Until then Go's defaults end
-//     it with 128+n on SIGTERM, SIGINT and SIGHUP, with nothing to clean up,
-//     and a quick start to exec pays nothing.
+// A supervisor catches everything at once. A launcher that will replace
+// itself starts catching only when Ready is first called: before it
+// creates something a signal must clean up, or waits for something that
+// may take long. Until then Go's defaults end it with 128+n on SIGTERM,
+// SIGINT and SIGHUP, with nothing to clean up, and a quick start to exec
+// does without the pipe and its reader (see signalPipe).
 func CatchSignals(supervise bool) *Signals {
 	s := newSignals()
-	s.supervise = supervise
-	s.ready, s.all = make(chan struct{}), make(chan struct{})
 	s.begin = func() {
-		go func() {
-			// Listed here, when catching begins: a launcher that replaces
-			// itself without needing signals never lists them.
-			early, late := caughtSignals(supervise)
-			s.notify(early)
-			close(s.ready)
-			// A supervisor's once the command runs; a launcher that
-			// meant to replace itself only if it has to supervise
-			// after all.
-			<-s.more
-			s.notify(late)
-			close(s.all)
-		}()
+		// Without the pipe (no file descriptor to be had, or another
+		// architecture) os/signal does the same, only slower.
+		if p, err := openSignalPipe(s.other); err == nil {
+			s.pipe = p
+		}
+		first, _ := caughtSignals(supervise)
+		s.catch(first)
 		go s.dispatch()
 	}
+	s.rest = func() {
+		_, rest := caughtSignals(supervise)
+		s.catch(rest)
+	}
 	if supervise {
-		// In line, not in the goroutine: a launcher that replaces itself
-		// after all resets ignored signals before its exec, and must not
-		// race this.
-		dropUncatchable()
 		s.start()
 	}
 	return s
@@ -81,41 +66,37 @@ func CatchSignals(supervise bool) *Signals {
 // start starts the catching, once.
 func (s *Signals) start() { s.beginOnce.Do(s.begin) }
 
-func (s *Signals) notify(sigs []syscall.Signal) {
-	if len(sigs) > 0 {
-		signal.Notify(s.other, asOSSignals(sigs)...)
-	}
-}
-
-// catchRest lets the catching go on to the late signals; Supervise calls it
-// once the command has started.
-func (s *Signals) catchRest() {
-	s.moreOnce.Do(func() { close(s.more) })
-}
-
-// Ready waits until every signal that set-up relies on is caught. Call it
-// before creating anything that a signal should clean up, or waiting for
-// long. Until then Go's default applies (see caughtSignals).
-func (s *Signals) Ready() {
-	s.start()
-	if s.supervise {
-		// A long wait ahead: a real-time signal then ends it too.
-		s.catchRest()
-	}
-	<-s.ready
-}
-
-// awaitForwarded waits until the signals a supervisor must forward from
-// the command's first instant are caught: the standard ones. One made for a
-// launcher that meant to replace itself catches the rest now, all of it.
-func (s *Signals) awaitForwarded() {
-	s.start()
-	if s.supervise {
-		<-s.ready
+// catch catches sigs: through the pipe, or else with os/signal, which
+// cannot catch 32 and 34 (it leaves them to libc), so that they are made
+// harmless instead (see dropUncatchable).
+func (s *Signals) catch(sigs []syscall.Signal) {
+	if s.pipe != nil {
+		s.pipe.catch(sigs)
 		return
 	}
-	s.catchRest()
-	<-s.all
+	var notify []os.Signal
+	for _, sig := range sigs {
+		if sig == 32 || sig == 34 {
+			dropUncatchable(int(sig))
+			continue
+		}
+		notify = append(notify, sig)
+	}
+	if len(notify) > 0 {
+		signal.Notify(s.other, notify...)
+	}
+}
+
+// Ready makes sure that every signal set-up relies on is caught. Call it
+// before creating anything that a signal should clean up, or waiting for
+// long. Until then Go's default applies (see caughtSignals).
+func (s *Signals) Ready() { s.start() }
+
+// awaitForwarded makes sure that every signal a supervisor forwards is
+// caught, before it starts the command.
+func (s *Signals) awaitForwarded() {
+	s.start()
+	s.restOnce.Do(s.rest)
 }
 
 // newSignals makes a Signals not yet connected to the runtime, for tests
@@ -130,18 +111,10 @@ func newSignals() *Signals {
 		cancel:  cancel,
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
-		ready:   closedChan(),
-		all:     closedChan(),
-		more:    make(chan struct{}),
 	}
 	s.begin = func() { go s.dispatch() }
+	s.rest = func() {}
 	return s
-}
-
-func closedChan() chan struct{} {
-	c := make(chan struct{})
-	close(c)
-	return c
 }
 
 // dispatch watches set-up: the first terminating signal cancels s.ctx;
@@ -182,17 +155,39 @@ func (s *Signals) received() *SignalError {
 	return nil
 }
 
-// pendingTermination returns a terminating signal waiting in the channel,
-// without blocking; for the last moment before the launcher replaces itself.
+// pendingTermination returns the first terminating signal caught and not
+// yet read, without blocking; for the last moment before the launcher
+// replaces itself. It ends the pipe's reader: every signal caught until
+// then is in the channel or still in the pipe, and read here.
 func (s *Signals) pendingTermination() *SignalError {
+	var first *SignalError
+	note := func(sig os.Signal) {
+		if n, ok := sig.(syscall.Signal); ok && first == nil && terminates(n) {
+			first = &SignalError{Signal: n}
+		}
+	}
+	if s.pipe != nil {
+		// The reader may be waiting to pass one on: take it meanwhile.
+		done := s.pipe.stop()
+	wait:
+		for {
+			select {
+			case sig := <-s.other:
+				note(sig)
+			case <-done:
+				break wait
+			}
+		}
+		for _, sig := range s.pipe.unread() {
+			note(sig)
+		}
+	}
 	for {
 		select {
 		case sig := <-s.other:
-			if n, ok := sig.(syscall.Signal); ok && terminates(n) {
-				return &SignalError{Signal: n}
-			}
+			note(sig)
 		default:
-			return nil
+			return first
 		}
 	}
 }
@@ -219,11 +214,3 @@ func (e *SignalError) Error() string {
 
 // ExitCode is the code a shell reports for a process the signal killed: 128+n.
 func (e *SignalError) ExitCode() int { return signalExitBase + int(e.Signal) }
-
-func asOSSignals(sigs []syscall.Signal) []os.Signal {
-	out := make([]os.Signal, len(sigs))
-	for i, sig := range sigs {
-		out[i] = sig
-	}
-	return out
-}

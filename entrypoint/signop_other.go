@@ -2,6 +2,16 @@
 
 package entrypoint
 
-// sigNopPC is 0 where there is no no-op handler: such signals are ignored
-// instead, and set to the default for the moment of a fork.
-const sigNopPC uintptr = 0
+// No handlers of our own here: signals are caught with os/signal, and
+// those it cannot catch are ignored, and set to the default for the
+// moment of a fork.
+const (
+	sigNopPC          uintptr = 0
+	sigToPipePC       uintptr = 0
+	sigToPipeIfSentPC uintptr = 0
+)
+
+var (
+	sigPipeFD    int32 = -1
+	sigGoHandler uintptr
+)

@@ -55,8 +55,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	if sigs == nil {
 		sigs = CatchSignals(true)
 	}
-	// Every standard signal sent once the command runs must reach it, so
-	// they are caught before the fork (the real-time ones right after).
+	// Every signal sent once the command runs must reach it.
 	sigs.awaitForwarded()
 	if se := sigs.takeOver(); se != nil {
 		logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
@@ -69,9 +68,8 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		}
 	}
 
-	// Signals Go does not take over (32 to 34, kept for libc) and those
-	// not caught yet keep an inherited SIG_IGN, which the command would
-	// inherit: see forkDispositions.
+	// Signals left ignored (SIGPIPE, and any inherited ignored that is not
+	// caught) would be ignored in the command too: see forkDispositions.
 	afterFork := forkDispositions()
 	terminal := stdinIsControllingTerminal()
 	var pid int
@@ -100,10 +98,6 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		before, ok := opts.OOM.start(logger)
 		oomStart <- oomBaseline{before, ok}
 	}()
-	// The real-time signals, in the background: not before the start (a
-	// hand-off per signal, 20-45 us here) nor before waiting, since a
-	// signal not caught yet gets Go's default whether or not we wait.
-	sigs.catchRest()
 	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
 	// pages back so the idle supervisor stays small. A little later: a
 	// command that exits at once is not worth a GC. waitMain does it, not

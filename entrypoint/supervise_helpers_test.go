@@ -151,6 +151,15 @@ func (r *svRun) wait() int {
 	return ws.ExitStatus()
 }
 
+// killedBy returns the signal that killed the launcher, after wait; 0 if
+// it exited.
+func (r *svRun) killedBy() syscall.Signal {
+	if ws := r.cmd.ProcessState.Sys().(syscall.WaitStatus); ws.Signaled() {
+		return ws.Signal()
+	}
+	return 0
+}
+
 // rest returns the stdout lines not yet consumed, once stdout has ended.
 func (r *svRun) rest() []string {
 	var out []string

@@ -108,9 +108,9 @@ func run(h host, args []string) int {
 // that will replace itself (agent, exec or single-command mode, not PID 1,
 // no subreaper) gets one that starts catching only when it has to, before
 // it creates a home or runs `java -version` (see entrypoint.CatchSignals):
-// catching costs threads and a hand-off per signal, about 0.3 ms of a start
-// meant to add no more than 0.5 ms. Runs of nothing (plan, version, help,
-// install) get none: a signal's default action ends them.
+// catching costs a pipe, a goroutine in the poller and a system call per
+// signal, which a quick start to exec does without. Runs of nothing (plan,
+// version, help, install) get none: a signal's default action ends them.
 func needSignals(h host, inv invocation, invErr error) (need, supervise bool) {
 	if h.pid == 1 {
 		return true, true

@@ -1,0 +1,171 @@
+package entrypoint
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
+	"golang.org/x/sys/unix"
+)
+
+// The handlers of signop_*.s in real processes: internal/signalprog
+// catches as a supervisor does, natively and, for the arm64 handlers,
+// under qemu-user. A signal reaches Signals however it was sent, 32 and
+// 34 too (os/signal cannot catch them); a sent SIGSEGV or SIGBUS is a
+// signal like any other, while a real fault still reaches the Go runtime
+// and panics; a write to a broken stdout does not end the process.
+func TestSignalPipe(t *testing.T) {
+	arches := []string{runtime.GOARCH}
+	if runtime.GOARCH == "amd64" {
+		arches = append(arches, "arm64")
+	}
+	for _, arch := range arches {
+		t.Run(arch, func(t *testing.T) {
+			prog := signalProg(t, arch)
+
+			out := signalProgRun(t, prog, "fault")
+			if want := "recovered: runtime error: invalid memory address or nil pointer dereference\n"; out != want {
+				t.Errorf("fault: printed %q, want %q", out, want)
+			}
+			if out := signalProgRun(t, prog, "sigpipe"); !strings.Contains(out, "survived: write /dev/stdout: broken pipe") {
+				t.Errorf("sigpipe: printed %q", out)
+			}
+
+			sends := []struct {
+				name string
+				send func(pid int, sig syscall.Signal) error
+			}{
+				{"kill", unix.Kill}, // SI_USER
+				{"tgkill", func(pid int, sig syscall.Signal) error { return unix.Tgkill(pid, pid, sig) }}, // SI_TKILL
+			}
+			sigs := []syscall.Signal{syscall.SIGTERM, syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGFPE, syscall.SIGUSR1}
+			if arch == runtime.GOARCH {
+				// Not under qemu-user, which keeps some real-time
+				// signals for itself and renumbers the others.
+				sigs = append(sigs, 32, 34, 64)
+			}
+			for _, send := range sends {
+				for _, sig := range sigs {
+					cmd := signalProgCmd(t, prog, "wait")
+					stdout, err := cmd.StdoutPipe()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := cmd.Start(); err != nil {
+						t.Fatal(err)
+					}
+					lines := bufio.NewScanner(stdout)
+					if !lines.Scan() || lines.Text() != "ready" {
+						t.Fatalf("%s: no ready line (%q)", send.name, lines.Text())
+					}
+					if err := send.send(cmd.Process.Pid, sig); err != nil {
+						t.Fatal(err)
+					}
+					lines.Scan()
+					got := lines.Text()
+					rest, _ := io.ReadAll(stdout)
+					if err := cmd.Wait(); err != nil {
+						t.Errorf("%s %d: %v (output %q %q)", send.name, sig, err, got, rest)
+						continue
+					}
+					if want := "caught " + strconv.Itoa(int(sig)); got != want {
+						t.Errorf("%s %d: printed %q, want %q", send.name, sig, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// signalProg builds internal/signalprog for arch, and returns the command
+// line prefix that runs it.
+func signalProg(t *testing.T, arch string) []string {
+	t.Helper()
+	var runner []string
+	if arch != runtime.GOARCH {
+		q, err := exec.LookPath("qemu-aarch64-static")
+		if err != nil {
+			testutil.Unavailable(t, "qemu-aarch64-static not found (make setup installs it)")
+		}
+		runner = []string{q}
+	}
+	t.Setenv("GOARCH", arch)
+	bin := testutil.BuildStatic(t, t.TempDir(), "./internal/signalprog")[0]
+	return append(runner, filepath.Clean(bin))
+}
+
+// signalProgCmd makes the command for one run, which is killed after a
+// minute: a fault that loops in a handler never ends.
+func signalProgCmd(t *testing.T, prog []string, mode string) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return exec.CommandContext(ctx, prog[0], append(prog[1:], mode)...)
+}
+
+// signalProgRun runs signalprog, which must exit 0, and returns its output.
+func signalProgRun(t *testing.T, prog []string, mode string) string {
+	t.Helper()
+	cmd := signalProgCmd(t, prog, mode)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("signalprog %s: %v\n%s", mode, err, out)
+	}
+	return string(out)
+}
+
+// Without a descriptor for the pipe, os/signal catches instead: a
+// terminating signal still arrives, and 32 and 34, which it cannot catch,
+// are made harmless rather than left to end the process.
+func TestSignalFallback(t *testing.T) {
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		testutil.Unavailable(t, "prlimit(1) not found")
+	}
+	prog := signalProg(t, runtime.GOARCH)
+	// Soft and hard: Go raises the soft limit to the hard one at start.
+	cmd := signalProgCmd(t, append([]string{prlimit, "--nofile=3:3"}, prog...), "wait")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "ready" {
+		t.Fatalf("no ready line (%q)", lines.Text())
+	}
+	pid := cmd.Process.Pid
+	// With descriptors 0 to 2 taken, the pipe cannot be made (EMFILE).
+	limits, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/limits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`Max open files\s+3\s+3\s`).Match(limits) {
+		t.Fatalf("descriptor limit not applied:\n%s", limits)
+	}
+	for _, sig := range []syscall.Signal{32, 34, syscall.SIGTERM} {
+		if err := unix.Kill(pid, sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines.Scan()
+	got := lines.Text()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%v (printed %q)", err, got)
+	}
+	if got != "caught 15" {
+		t.Fatalf("printed %q, want %q", got, "caught 15")
+	}
+}
