@@ -2,6 +2,7 @@ package entrypoint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -46,9 +47,13 @@ func CatchSignals(supervise bool) *Signals {
 	s.begin = func() {
 		// Without the pipe (no file descriptor to be had, or another
 		// architecture) os/signal does the same, only slower.
-		if p, err := openSignalPipe(s.other); err == nil {
-			s.pipe = p
+		p, err := openSignalPipe(s.other)
+		if errors.Is(err, errPipeTaken) {
+			// A programming error: the first would silently
+			// stop receiving.
+			panic("entrypoint: " + err.Error())
 		}
+		s.pipe = p
 		first, _ := caughtSignals(supervise)
 		s.catch(first)
 		go s.dispatch()
@@ -169,27 +174,30 @@ func (s *Signals) pendingTermination() *SignalError {
 	if s.pipe != nil {
 		// The reader may be waiting to pass one on: take it meanwhile.
 		done := s.pipe.stop()
-	wait:
-		for {
+		for waiting := true; waiting; {
 			select {
 			case sig := <-s.other:
 				note(sig)
 			case <-done:
-				break wait
+				waiting = false
 			}
 		}
-		for _, sig := range s.pipe.unread() {
-			note(sig)
-		}
 	}
-	for {
+	// In the order they came: the channel first, then the pipe.
+	for drained := false; !drained; {
 		select {
 		case sig := <-s.other:
 			note(sig)
 		default:
-			return first
+			drained = true
 		}
 	}
+	if s.pipe != nil {
+		for _, sig := range s.pipe.unread() {
+			note(sig)
+		}
+	}
+	return first
 }
 
 // Context returns a context cancelled when a terminating signal arrives

@@ -57,22 +57,37 @@ func openSignalPipe(out chan<- os.Signal) (*signalPipe, error) {
 		unix.Close(fds[1])
 		return nil, fmt.Errorf("signal pipe: %w", err)
 	}
-	atomic.StoreInt32(&sigPipeFD, int32(fds[1]))
+	// One pipe per process: the handlers have one place to write to.
+	atomic.StoreInt32(&sigPipePID, int32(os.Getpid()))
 	atomic.StoreUintptr(&sigGoHandler, act.handler)
+	if !atomic.CompareAndSwapInt32(&sigPipeFD, -1, int32(fds[1])) {
+		r.Close()
+		unix.Close(fds[1])
+		return nil, errPipeTaken
+	}
 	p := &signalPipe{r: r, fd: fds[0], act: act, done: make(chan struct{})}
 	go p.read(out)
 	return p, nil
 }
 
+// errPipeTaken says that another Signals already has the process's pipe.
+var errPipeTaken = errors.New("signals are already caught in this process (CatchSignals called twice)")
+
 // catch installs the handler for sigs. A signal that the CPU also raises
-// on a fault gets the handler that sends faults on to the runtime. SIGPIPE
-// is ignored instead, through os/signal: the runtime checks there, when a
-// write to stdout or stderr finds the pipe broken, and ends the process
-// unless os/signal catches or ignores it.
+// on a fault gets the handler that sends faults on to the runtime.
+//
+// SIGPIPE is dropped instead. The runtime, when a write to stdout or
+// stderr finds the pipe broken, ends the process unless os/signal catches
+// or ignores SIGPIPE, so it is ignored there; and it gets the no-op
+// handler, not SIG_IGN, which execClean would set back to the default
+// before an exec that may yet fail and log to that broken stderr.
 func (p *signalPipe) catch(sigs []syscall.Signal) {
 	for _, sig := range sigs {
 		if sig == syscall.SIGPIPE {
 			signal.Ignore(sig)
+			nop := p.act
+			nop.handler = sigNopPC
+			_ = rtSigaction(int(sig), &nop, nil)
 			continue
 		}
 		act := p.act

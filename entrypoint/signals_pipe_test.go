@@ -24,7 +24,9 @@ import (
 // under qemu-user. A signal reaches Signals however it was sent, 32 and
 // 34 too (os/signal cannot catch them); a sent SIGSEGV or SIGBUS is a
 // signal like any other, while a real fault still reaches the Go runtime
-// and panics; a write to a broken stdout does not end the process.
+// and panics; a write to a broken stdout does not end the process, nor
+// does an exec that fails and logs to a broken stderr; a forked child
+// that has not exec'd yet keeps its signals to itself.
 func TestSignalPipe(t *testing.T) {
 	arches := []string{runtime.GOARCH}
 	if runtime.GOARCH == "amd64" {
@@ -40,6 +42,26 @@ func TestSignalPipe(t *testing.T) {
 			}
 			if out := signalProgRun(t, prog, "sigpipe"); !strings.Contains(out, "survived: write /dev/stdout: broken pipe") {
 				t.Errorf("sigpipe: printed %q", out)
+			}
+			// An exec that fails logs to a broken stderr and still
+			// returns its code (SIGPIPE is not back to its default).
+			if out := signalProgRun(t, prog, "exec-fail"); out != "exit code 127\n" {
+				t.Errorf("exec-fail: printed %q, want %q", out, "exit code 127\n")
+			}
+			// A signal caught before the exec wins over it.
+			if out := signalProgRun(t, prog, "exec-pending"); out != "exit code 143\n" {
+				t.Errorf("exec-pending: printed %q, want %q", out, "exit code 143\n")
+			}
+			// A forked child that has not exec'd yet gets its signal
+			// itself, with the default action, and it does not land in
+			// the parent's pipe.
+			if out, want := signalProgRun(t, prog, "forked"), "child killed by 10\ncaught 12\n"; out != want {
+				t.Errorf("forked: printed %q, want %q", out, want)
+			}
+			// A second CatchSignals would take the pipe from the first.
+			twice, err := signalProgCmd(t, prog, "twice").CombinedOutput()
+			if err == nil || !strings.Contains(string(twice), "CatchSignals called twice") {
+				t.Errorf("twice: %v, printed %q; want a panic", err, twice)
 			}
 
 			sends := []struct {

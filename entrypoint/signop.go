@@ -11,9 +11,10 @@ var (
 )
 
 // What the handlers read, written once before any of them is installed
-// (see signalPipe.catch): the one package-level state the package writes.
+// (see openSignalPipe): the one package-level state the package writes.
 // A signal handler gets no argument of ours, so it can look nowhere else.
 var (
 	sigPipeFD    int32   = -1 // write end of the signal pipe
+	sigPipePID   int32        // the process that reads it, not a forked child
 	sigGoHandler uintptr      // the Go runtime's own signal handler
 )

@@ -13,5 +13,6 @@ const (
 
 var (
 	sigPipeFD    int32 = -1
+	sigPipePID   int32
 	sigGoHandler uintptr
 )

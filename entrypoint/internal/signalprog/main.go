@@ -7,12 +7,24 @@
 //	                    a fault must still reach the Go runtime
 //	signalprog sigpipe  writes to a stdout whose reader has gone, then
 //	                    prints "survived" on stderr
+//	signalprog forked   forks a child that sends itself SIGUSR1 before it
+//	                    would exec, prints how the child ended, then sends
+//	                    itself SIGUSR2 and prints "caught N" for the first
+//	                    terminating signal its pipe delivered
+//	signalprog exec-fail  breaks its stderr, then runs a command that does
+//	                    not exist as the launcher does when it replaces
+//	                    itself, and prints the exit code it got
+//	signalprog exec-pending  sends itself SIGTERM, then runs /bin/true as
+//	                    the launcher does when it replaces itself, and
+//	                    prints the exit code it got instead
+//	signalprog twice    calls CatchSignals a second time, which panics
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"syscall"
 
@@ -21,20 +33,45 @@ import (
 )
 
 func main() {
-	sigs := entrypoint.CatchSignals(true)
 	if len(os.Args) != 2 {
-		fail("usage: signalprog wait|fault|sigpipe")
+		fail("usage: signalprog wait|fault|sigpipe|forked|exec-fail|exec-pending|twice")
 	}
+	switch os.Args[1] {
+	case "exec-fail":
+		execFail()
+		return
+	case "exec-pending":
+		execPending()
+		return
+	}
+	sigs := entrypoint.CatchSignals(true)
 	switch os.Args[1] {
 	case "wait":
 		ctx := sigs.Context(context.Background())
 		fmt.Println("ready")
-		<-ctx.Done()
-		var se *entrypoint.SignalError
-		if !errors.As(context.Cause(ctx), &se) {
-			fail(fmt.Sprint("cause: ", context.Cause(ctx)))
+		awaitSignal(ctx)
+	case "forked":
+		ctx := sigs.Context(context.Background())
+		pid := forkSignalling(syscall.SIGUSR1)
+		if pid < 0 {
+			fail("fork failed")
 		}
-		fmt.Printf("caught %d\n", int(se.Signal))
+		var ws unix.WaitStatus
+		if _, err := unix.Wait4(pid, &ws, 0, nil); err != nil {
+			fail(err.Error())
+		}
+		if ws.Signaled() {
+			fmt.Printf("child killed by %d\n", int(ws.Signal()))
+		} else {
+			fmt.Printf("child exited %d\n", ws.ExitStatus())
+		}
+		if err := unix.Kill(os.Getpid(), syscall.SIGUSR2); err != nil {
+			fail(err.Error())
+		}
+		awaitSignal(ctx)
+	case "twice":
+		entrypoint.CatchSignals(true)
+		fmt.Println("no panic")
 	case "fault":
 		fmt.Println("recovered:", dereference(nil))
 	case "sigpipe":
@@ -51,6 +88,65 @@ func main() {
 	default:
 		fail("unknown mode " + os.Args[1])
 	}
+}
+
+// awaitSignal prints "caught N" for the terminating signal that ends ctx.
+func awaitSignal(ctx context.Context) {
+	<-ctx.Done()
+	var se *entrypoint.SignalError
+	if !errors.As(context.Cause(ctx), &se) {
+		fail(fmt.Sprint("cause: ", context.Cause(ctx)))
+	}
+	fmt.Printf("caught %d\n", int(se.Signal))
+}
+
+// forkSignalling forks a child that sends itself sig and exits 0, with
+// nothing but raw system calls in between: like the child of a fork for
+// exec, it still has the parent's handlers.
+//
+//go:nosplit
+func forkSignalling(sig syscall.Signal) int {
+	pid, _, errno := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(syscall.SIGCHLD), 0, 0, 0, 0, 0)
+	if errno != 0 {
+		return -1
+	}
+	if pid == 0 {
+		me, _, _ := syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)
+		syscall.RawSyscall(syscall.SYS_KILL, me, uintptr(sig), 0)
+		syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 0, 0, 0)
+	}
+	return int(pid)
+}
+
+// execFail catches as a launcher that replaces itself does, breaks its
+// stderr, where the failure is logged, and tries to exec a command that
+// does not exist.
+func execFail() {
+	sigs := entrypoint.CatchSignals(false)
+	sigs.Ready()
+	var p [2]int
+	if err := syscall.Pipe(p[:]); err != nil {
+		fail(err.Error())
+	}
+	syscall.Close(p[0])
+	if err := unix.Dup3(p[1], 2, 0); err != nil {
+		fail(err.Error())
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cmd := entrypoint.Command{Path: "/nonexistent/command", Args: []string{"command"}, Env: os.Environ()}
+	fmt.Println("exit code", entrypoint.Run(cmd, sigs, entrypoint.Options{Logger: logger}))
+}
+
+// execPending catches as a launcher that replaces itself does, and has a
+// SIGTERM caught before it would exec /bin/true.
+func execPending() {
+	sigs := entrypoint.CatchSignals(false)
+	sigs.Ready()
+	if err := unix.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		fail(err.Error())
+	}
+	cmd := entrypoint.Command{Path: "/bin/true", Args: []string{"true"}, Env: os.Environ()}
+	fmt.Println("exit code", entrypoint.Run(cmd, sigs, entrypoint.Options{}))
 }
 
 // dereference reads through p; a nil p faults, and the runtime turns the
