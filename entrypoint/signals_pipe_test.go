@@ -80,17 +80,7 @@ func TestSignalPipe(t *testing.T) {
 			for _, send := range sends {
 				for _, sig := range sigs {
 					cmd := signalProgCmd(t, prog, "wait")
-					stdout, err := cmd.StdoutPipe()
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := cmd.Start(); err != nil {
-						t.Fatal(err)
-					}
-					lines := bufio.NewScanner(stdout)
-					if !lines.Scan() || lines.Text() != "ready" {
-						t.Fatalf("%s: no ready line (%q)", send.name, lines.Text())
-					}
+					stdout, lines := startWaiting(t, cmd)
 					if err := send.send(cmd.Process.Pid, sig); err != nil {
 						t.Fatal(err)
 					}
@@ -135,6 +125,24 @@ func signalProgCmd(t *testing.T, prog []string, mode string) *exec.Cmd {
 	return exec.CommandContext(ctx, prog[0], append(prog[1:], mode)...)
 }
 
+// startWaiting starts `signalprog wait` and reads its "ready" line: from
+// then on it catches signals.
+func startWaiting(t *testing.T, cmd *exec.Cmd) (io.Reader, *bufio.Scanner) {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "ready" {
+		t.Fatalf("%v: no ready line (%q)", cmd.Args, lines.Text())
+	}
+	return stdout, lines
+}
+
 // signalProgRun runs signalprog, which must exit 0, and returns its output.
 func signalProgRun(t *testing.T, prog []string, mode string) string {
 	t.Helper()
@@ -157,17 +165,7 @@ func TestSignalFallback(t *testing.T) {
 	prog := signalProg(t, runtime.GOARCH)
 	// Soft and hard: Go raises the soft limit to the hard one at start.
 	cmd := signalProgCmd(t, append([]string{prlimit, "--nofile=3:3"}, prog...), "wait")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() || lines.Text() != "ready" {
-		t.Fatalf("no ready line (%q)", lines.Text())
-	}
+	_, lines := startWaiting(t, cmd)
 	pid := cmd.Process.Pid
 	// With descriptors 0 to 2 taken, the pipe cannot be made (EMFILE).
 	limits, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/limits")

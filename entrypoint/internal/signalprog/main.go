@@ -75,14 +75,7 @@ func main() {
 	case "fault":
 		fmt.Println("recovered:", dereference(nil))
 	case "sigpipe":
-		var p [2]int
-		if err := syscall.Pipe(p[:]); err != nil {
-			fail(err.Error())
-		}
-		syscall.Close(p[0])
-		if err := unix.Dup3(p[1], 1, 0); err != nil {
-			fail(err.Error())
-		}
+		breakFD(1)
 		_, err := os.Stdout.WriteString("into a broken pipe\n")
 		fmt.Fprintln(os.Stderr, "survived:", err)
 	default:
@@ -124,14 +117,7 @@ func forkSignalling(sig syscall.Signal) int {
 func execFail() {
 	sigs := entrypoint.CatchSignals(false)
 	sigs.Ready()
-	var p [2]int
-	if err := syscall.Pipe(p[:]); err != nil {
-		fail(err.Error())
-	}
-	syscall.Close(p[0])
-	if err := unix.Dup3(p[1], 2, 0); err != nil {
-		fail(err.Error())
-	}
+	breakFD(2)
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	cmd := entrypoint.Command{Path: "/nonexistent/command", Args: []string{"command"}, Env: os.Environ()}
 	fmt.Println("exit code", entrypoint.Run(cmd, sigs, entrypoint.Options{Logger: logger}))
@@ -147,6 +133,19 @@ func execPending() {
 	}
 	cmd := entrypoint.Command{Path: "/bin/true", Args: []string{"true"}, Env: os.Environ()}
 	fmt.Println("exit code", entrypoint.Run(cmd, sigs, entrypoint.Options{}))
+}
+
+// breakFD replaces fd with a pipe whose reader has gone: a write to it
+// fails with EPIPE and raises SIGPIPE.
+func breakFD(fd int) {
+	var p [2]int
+	if err := syscall.Pipe(p[:]); err != nil {
+		fail(err.Error())
+	}
+	syscall.Close(p[0])
+	if err := unix.Dup3(p[1], fd, 0); err != nil {
+		fail(err.Error())
+	}
 }
 
 // dereference reads through p; a nil p faults, and the runtime turns the
