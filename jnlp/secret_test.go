@@ -227,6 +227,19 @@ func TestReadArgFile(t *testing.T) {
 	}
 }
 
+// An @FILE that is a FIFO is an error at once, not a wait for a writer
+// that may never come.
+func TestParseArgFileFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "args")
+	if err := unix.Mkfifo(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Parse(func(string) (string, bool) { return "", false }, []string{"-url", "http://c/", "@" + p})
+	if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("Parse with @%s: %v; want an error naming the file", p, err)
+	}
+}
+
 // -help and -version pass on alone: whatever else is there (a positional
 // secret) would be on java's command line.
 func TestParseInfoOnlyRequest(t *testing.T) {

@@ -7,6 +7,7 @@
 package smallfile
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -22,12 +23,17 @@ func Read(path string, limit int) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer unix.Close(fd)
-	// The size is a hint only: files in /proc and /sys report 0, and a
-	// file may grow while it is read.
 	var st unix.Stat_t
 	size := 0
-	if unix.Fstat(fd, &st) == nil && st.Size > 0 && st.Size < int64(limit) {
-		size = int(st.Size)
+	if unix.Fstat(fd, &st) == nil {
+		if err := notRegular(st.Mode); err != nil {
+			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+		}
+		// The size is a hint only: files in /proc and /sys report 0,
+		// and a file may grow while it is read.
+		if st.Size > 0 && st.Size < int64(limit) {
+			size = int(st.Size)
+		}
 	}
 	buf := make([]byte, 0, min(limit, max(size+1, 512)))
 	for {
@@ -60,10 +66,12 @@ func Read(path string, limit int) ([]byte, error) {
 	}
 }
 
-// Open opens path read-only and close-on-exec, retrying on EINTR.
+// Open opens path read-only and close-on-exec, retrying on EINTR. Not
+// blocking: opening a FIFO would otherwise wait for a writer, for ever if
+// none comes (Read then refuses it); a regular file reads the same.
 func Open(path string) (int, error) {
 	for {
-		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 		if err != unix.EINTR {
 			return fd, err
 		}
@@ -78,4 +86,29 @@ func ReadFD(fd int, p []byte) (int, error) {
 			return n, err
 		}
 	}
+}
+
+// notRegular says why a file of this mode is not a regular one; nil for a
+// regular file. Only regular files (those of /proc and /sys included) end:
+// a FIFO, a socket or a terminal may never, and a device such as /dev/zero
+// never does. A directory gets EISDIR, as os.ReadFile gives.
+func notRegular(mode uint32) error {
+	kind := ""
+	switch mode & unix.S_IFMT {
+	case unix.S_IFREG:
+		return nil
+	case unix.S_IFDIR:
+		return unix.EISDIR
+	case unix.S_IFIFO:
+		kind = "a FIFO (named pipe)"
+	case unix.S_IFSOCK:
+		kind = "a socket"
+	case unix.S_IFCHR:
+		kind = "a character device"
+	case unix.S_IFBLK:
+		kind = "a block device"
+	default:
+		kind = "of an unknown kind"
+	}
+	return errors.New("is " + kind + ", not a regular file")
 }

@@ -44,6 +44,10 @@ func TestRead(t *testing.T) {
 		{"proc file", "/proc/self/mountinfo", 1 << 20, ""},
 		{"missing", filepath.Join(dir, "missing"), 100, "no such file"},
 		{"directory", dir, 100, "is a directory"},
+		// Neither blocks: the open does not wait for a writer, and a
+		// device is refused before it is read.
+		{"FIFO without a writer", fifo(t, dir), 100, "is a FIFO (named pipe), not a regular file"},
+		{"endless device", "/dev/zero", 1 << 20, "is a character device, not a regular file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Read(tc.path, tc.limit)
@@ -81,4 +85,14 @@ func TestReadErrorsMatch(t *testing.T) {
 	if !errors.Is(err, syscall.EISDIR) {
 		t.Errorf("directory: %v, want EISDIR", err)
 	}
+}
+
+// fifo makes a named pipe in dir that nobody writes to.
+func fifo(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
