@@ -2,6 +2,7 @@ package jvm
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/jenkins-launcher/launcher/config"
 )
@@ -102,6 +103,11 @@ func PlanMemory(in Input) (Plan, error) {
 		}
 	} else {
 		heap = heapFromBudget(budget, fixed, s.gc, in.PageSize)
+		if heap > CompressedOopsHeapMax && !compressedOopsChosen(in.UserOptions) {
+			p.Notes = append(p.Notes, fmt.Sprintf("heap capped at %s, below the %s the budget allows: from 32 GiB on the JVM turns compressed object pointers off, and a heap somewhat above 32 GiB then holds less than one just below; -Xmx goes past it",
+				config.HumanSize(CompressedOopsHeapMax), config.HumanSize(heap)))
+			heap = CompressedOopsHeapMax
+		}
 		if lower > heap {
 			// A smaller -Xmx than the user's -Xms stops the JVM at
 			// start: the user's minimum wins, and the budget check
@@ -150,6 +156,32 @@ func PlanMemory(in Input) (Plan, error) {
 	}
 	p.Flags = append(p.Flags, tailFlags(in, u, &p)...)
 	return p, nil
+}
+
+// CompressedOopsHeapMax is the largest heap the launcher plans by itself.
+// With 8-byte object alignment (the default) a heap of 32 GiB or more
+// cannot use compressed object pointers, and HotSpot's own sizing stops
+// just below that too; 31 GiB stays clear of it whatever the collector's
+// alignment, and is a multiple of every G1 region size.
+const CompressedOopsHeapMax = 31 * gib
+
+// compressedOopsChosen reports whether the user decided about compressed
+// object pointers: turned them off (the last word on it wins, as in the
+// JVM), or changed the object alignment, which moves the limit (16 bytes:
+// 64 GiB).
+func compressedOopsChosen(opts []string) bool {
+	off := false
+	for _, o := range opts {
+		switch {
+		case o == "-XX:-UseCompressedOops":
+			off = true
+		case o == "-XX:+UseCompressedOops":
+			off = false
+		case strings.HasPrefix(o, "-XX:ObjectAlignmentInBytes="):
+			return true
+		}
+	}
+	return off
 }
 
 // ramOf is the memory the JVM sizes its heap from: the limit found, or with

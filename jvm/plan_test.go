@@ -328,3 +328,42 @@ func TestPlanHintsMoveHeap(t *testing.T) {
 		t.Errorf("a smaller user metaspace cap left no more heap: %s vs %s", config.HumanSize(h), config.HumanSize(base))
 	}
 }
+
+// A heap planned from a big budget stops below 32 GiB, where compressed
+// object pointers end, unless the user decided about them or chose the
+// heap.
+func TestPlanCompressedOopsCap(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		limit  uint64
+		opts   []string
+		capped bool
+	}{
+		{"64GiB", 64 * gib, nil, true},
+		{"40GiB", 40 * gib, nil, true},
+		{"32GiB-fits-below", 32 * gib, nil, false},
+		{"64GiB-oops-off", 64 * gib, []string{"-XX:-UseCompressedOops"}, false},
+		{"64GiB-oops-off-then-on", 64 * gib, []string{"-XX:-UseCompressedOops", "-XX:+UseCompressedOops"}, true},
+		{"64GiB-16-byte-alignment", 64 * gib, []string{"-XX:ObjectAlignmentInBytes=16"}, false},
+		{"64GiB-user-xmx", 64 * gib, []string{"-Xmx48g"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := baseInput()
+			in.MemoryBytes, in.UserOptions = u64(c.limit), c.opts
+			p, err := PlanMemory(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			noted := slices.ContainsFunc(p.Notes, func(s string) bool { return strings.Contains(s, "compressed object pointers") })
+			if capped := *p.HeapBytes == CompressedOopsHeapMax; capped != c.capped || noted != c.capped {
+				t.Fatalf("heap %s, note %v (notes %q); want capped %v", config.HumanSize(*p.HeapBytes), noted, p.Notes, c.capped)
+			}
+			if !c.capped && *p.HeapBytes == 0 {
+				t.Fatal("no heap planned")
+			}
+			if c.limit == 32*gib && *p.HeapBytes >= CompressedOopsHeapMax {
+				t.Fatalf("heap %s for a 32 GiB budget", config.HumanSize(*p.HeapBytes))
+			}
+		})
+	}
+}

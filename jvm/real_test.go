@@ -88,6 +88,8 @@ func TestRealJVMFlags(t *testing.T) {
 				{name: "exec-4GiB", limit: 4 * gib, percent: 100},
 				{name: "exec-9GiB", limit: 9 * gib, percent: 100},
 				{name: "exec-17GiB", limit: 17 * gib, percent: 100},
+				// Capped below 32 GiB: compressed oops stay on.
+				{name: "exec-64GiB", limit: 64 * gib, percent: 100},
 				{name: "exec-1GiB-user-xms", limit: gib, percent: 100, opts: []string{"-Xms901m"}},
 				{name: "exec-1GiB-user-percentage-and-fraction", limit: gib, percent: 100, opts: []string{"-XX:MaxRAMFraction=4", "-XX:MaxRAMPercentage=90.0"}},
 				{name: "exec-200MiB-user-percentage", limit: 200 * mib, percent: 100, opts: []string{"-XX:MaxRAMPercentage=75.0"}},
@@ -118,7 +120,7 @@ func TestRealJVMFlags(t *testing.T) {
 					if heap != *p.HeapBytes {
 						t.Errorf("MaxHeapSize %s, planned %s (flags %q)", config.HumanSize(heap), config.HumanSize(*p.HeapBytes), p.Flags)
 					}
-					want := map[string]string{"Use" + p.GC + "GC": "true", "ExitOnOutOfMemoryError": "true", "ActiveProcessorCount": "2"}
+					want := map[string]string{"Use" + p.GC + "GC": "true", "ExitOnOutOfMemoryError": "true", "ActiveProcessorCount": "2", "UseCompressedOops": "true"}
 					for _, r := range p.Regions {
 						if r.Flag != "" {
 							name := strings.TrimSuffix(strings.TrimPrefix(r.Flag, "-XX:"), "=")
