@@ -103,7 +103,7 @@ func PlanMemory(in Input) (Plan, error) {
 		}
 	} else {
 		heap = heapFromBudget(budget, fixed, s.gc, in.PageSize)
-		if heap > CompressedOopsHeapMax && !compressedOopsChosen(in.UserOptions) {
+		if heap > CompressedOopsHeapMax && lower <= CompressedOopsHeapMax && s.gc != "Z" && !compressedOopsChosen(in.UserOptions) {
 			p.Notes = append(p.Notes, fmt.Sprintf("heap capped at %s, below the %s the budget allows: from 32 GiB on the JVM turns compressed object pointers off, and a heap somewhat above 32 GiB then holds less than one just below; -Xmx goes past it",
 				config.HumanSize(CompressedOopsHeapMax), config.HumanSize(heap)))
 			heap = CompressedOopsHeapMax
@@ -162,7 +162,9 @@ func PlanMemory(in Input) (Plan, error) {
 // With 8-byte object alignment (the default) a heap of 32 GiB or more
 // cannot use compressed object pointers, and HotSpot's own sizing stops
 // just below that too; 31 GiB stays clear of it whatever the collector's
-// alignment, and is a multiple of every G1 region size.
+// alignment, and is a multiple of every G1 region size. Not where they
+// cannot be on anyway: with ZGC, which never uses them, or a heap minimum
+// above the cap.
 const CompressedOopsHeapMax = 31 * gib
 
 // compressedOopsChosen reports whether the user decided about compressed

@@ -346,6 +346,12 @@ func TestPlanCompressedOopsCap(t *testing.T) {
 		{"64GiB-oops-off-then-on", 64 * gib, []string{"-XX:-UseCompressedOops", "-XX:+UseCompressedOops"}, true},
 		{"64GiB-16-byte-alignment", 64 * gib, []string{"-XX:ObjectAlignmentInBytes=16"}, false},
 		{"64GiB-user-xmx", 64 * gib, []string{"-Xmx48g"}, false},
+		// Where compressed oops are off whatever the heap.
+		{"64GiB-zgc", 64 * gib, []string{"-XX:+UseZGC"}, false},
+		{"64GiB-xms-above", 64 * gib, []string{"-Xms35g"}, false},
+		{"48GiB-initial-heap-above", 48 * gib, []string{"-XX:InitialHeapSize=33g"}, false},
+		// A minimum below the cap leaves it.
+		{"64GiB-xms-below", 64 * gib, []string{"-Xms8g"}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			in := baseInput()
@@ -360,6 +366,9 @@ func TestPlanCompressedOopsCap(t *testing.T) {
 			}
 			if !c.capped && *p.HeapBytes == 0 {
 				t.Fatal("no heap planned")
+			}
+			if slices.ContainsFunc(p.Warnings, func(s string) bool { return strings.Contains(s, "raised") }) {
+				t.Errorf("warnings %q: the heap from the budget is above the minimum", p.Warnings)
 			}
 			if c.limit == 32*gib && *p.HeapBytes >= CompressedOopsHeapMax {
 				t.Fatalf("heap %s for a 32 GiB budget", config.HumanSize(*p.HeapBytes))
