@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -227,16 +228,32 @@ func TestReadArgFile(t *testing.T) {
 	}
 }
 
-// An @FILE that is a FIFO is an error at once, not a wait for a writer
-// that may never come.
-func TestParseArgFileFIFO(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "args")
-	if err := unix.Mkfifo(p, 0o600); err != nil {
+// An @FILE that is a named FIFO without a writer reads as empty at once,
+// not a wait for a writer that may never come; one that is a pipe already
+// open (a here-string: `@/dev/fd/3 3<<<"..."`) is read to its end.
+func TestParseArgFilePipes(t *testing.T) {
+	env := func(string) (string, bool) { return "", false }
+	fifo := filepath.Join(t.TempDir(), "args")
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Parse(func(string) (string, bool) { return "", false }, []string{"-url", "http://c/", "@" + p})
-	if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
-		t.Fatalf("Parse with @%s: %v; want an error naming the file", p, err)
+	a, err := Parse(env, []string{"-url", "http://c/", "-name", "agent", "@" + fifo, "-secret", "s3cr3t"})
+	if err != nil || a.Name != "agent" || a.Secret != "s3cr3t" {
+		t.Fatalf("Parse with an empty FIFO: name %q, %v", a.Name, err)
+	}
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := w.WriteString("-name\nfrom-pipe\n"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	a, err = Parse(env, []string{"-url", "http://c/", "@/proc/self/fd/" + strconv.Itoa(int(r.Fd())), "-secret", "s3cr3t"})
+	if err != nil || a.Name != "from-pipe" {
+		t.Fatalf("Parse with a pipe: name %q, %v; want from-pipe", a.Name, err)
 	}
 }
 

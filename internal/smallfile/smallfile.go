@@ -7,7 +7,6 @@
 package smallfile
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 
@@ -26,7 +25,7 @@ func Read(path string, limit int) ([]byte, error) {
 	var st unix.Stat_t
 	size := 0
 	if unix.Fstat(fd, &st) == nil {
-		if err := notRegular(st.Mode); err != nil {
+		if err := blockingReads(fd, st.Mode); err != nil {
 			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		// The size is a hint only: files in /proc and /sys report 0,
@@ -68,7 +67,8 @@ func Read(path string, limit int) ([]byte, error) {
 
 // Open opens path read-only and close-on-exec, retrying on EINTR. Not
 // blocking: opening a FIFO would otherwise wait for a writer, for ever if
-// none comes (Read then refuses it); a regular file reads the same.
+// none comes; a regular file reads the same (see blockingReads for the
+// others).
 func Open(path string) (int, error) {
 	for {
 		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
@@ -88,27 +88,20 @@ func ReadFD(fd int, p []byte) (int, error) {
 	}
 }
 
-// notRegular says why a file of this mode is not a regular one; nil for a
-// regular file. Only regular files (those of /proc and /sys included) end:
-// a FIFO, a socket or a terminal may never, and a device such as /dev/zero
-// never does. A directory gets EISDIR, as os.ReadFile gives.
-func notRegular(mode uint32) error {
-	kind := ""
+// blockingReads makes reads of a pipe or a device wait for data again,
+// as they would have without Open's O_NONBLOCK (a regular file never
+// waits): a here-string or a process substitution (`@/dev/fd/3`) is read
+// to its end, while a named FIFO that has no writer reads as empty at once
+// instead of holding the open for ever.
+func blockingReads(fd int, mode uint32) error {
 	switch mode & unix.S_IFMT {
-	case unix.S_IFREG:
-		return nil
-	case unix.S_IFDIR:
-		return unix.EISDIR
-	case unix.S_IFIFO:
-		kind = "a FIFO (named pipe)"
-	case unix.S_IFSOCK:
-		kind = "a socket"
-	case unix.S_IFCHR:
-		kind = "a character device"
-	case unix.S_IFBLK:
-		kind = "a block device"
-	default:
-		kind = "of an unknown kind"
+	case unix.S_IFIFO, unix.S_IFCHR, unix.S_IFSOCK:
+		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		if err != nil {
+			return err
+		}
+		_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, flags&^unix.O_NONBLOCK)
+		return err
 	}
-	return errors.New("is " + kind + ", not a regular file")
+	return nil
 }
