@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -25,6 +26,10 @@ type signalPipe struct {
 	fd   int      // the same, for reading it raw once the reader has ended
 	act  kernelSigaction
 	done chan struct{} // closed when the reader has ended
+
+	// The thread that takes signals blocked at start: nil until one is.
+	unblock   chan unix.Sigset_t
+	unblocked chan struct{}
 }
 
 // openSignalPipe makes the pipe and starts its reader, which passes every
@@ -97,6 +102,45 @@ func (p *signalPipe) catch(sigs []syscall.Signal) {
 		}
 		_ = rtSigaction(int(sig), &act, nil)
 	}
+	p.unblockInherited(sigs)
+}
+
+// unblockInherited makes sure that a thread takes each of sigs. Every
+// thread the runtime starts has the signal mask the launcher inherited,
+// less the signals the runtime needs itself, so a signal blocked at start
+// (SIGUSR1, SIGWINCH, the real-time ones...) would stay pending for ever.
+// os/signal keeps a thread for this; here one is started only when the
+// inherited mask blocks one of sigs, and stays, parked, with those
+// unblocked: the kernel hands such a signal to it.
+func (p *signalPipe) unblockInherited(sigs []syscall.Signal) {
+	var cur, set unix.Sigset_t
+	if unix.PthreadSigmask(unix.SIG_SETMASK, nil, &cur) != nil {
+		return
+	}
+	for _, sig := range sigs {
+		bit := uint64(1) << (uint(sig) - 1)
+		if sig != syscall.SIGPIPE && cur.Val[0]&bit != 0 {
+			set.Val[0] |= bit
+		}
+	}
+	if set == (unix.Sigset_t{}) {
+		return
+	}
+	if p.unblock == nil {
+		p.unblock = make(chan unix.Sigset_t)
+		p.unblocked = make(chan struct{})
+		go func() {
+			// Never unlocked: the thread keeps its mask for the
+			// life of the process.
+			runtime.LockOSThread()
+			for set := range p.unblock {
+				_ = unix.PthreadSigmask(unix.SIG_UNBLOCK, &set, nil)
+				p.unblocked <- struct{}{}
+			}
+		}()
+	}
+	p.unblock <- set
+	<-p.unblocked
 }
 
 func (p *signalPipe) read(out chan<- os.Signal) {

@@ -189,3 +189,29 @@ func TestSignalFallback(t *testing.T) {
 		t.Fatalf("printed %q, want %q", got, "caught 15")
 	}
 }
+
+// Signals blocked or ignored when the launcher starts are caught all the
+// same: testprog with-blocked execs signalprog with SIGUSR2 blocked and
+// SIGUSR1 ignored. Every thread the runtime starts keeps SIGUSR2 blocked,
+// so without a thread that unblocks it, it would stay pending for ever.
+func TestSignalPipeInheritedMask(t *testing.T) {
+	prog := signalProg(t, runtime.GOARCH)
+	testprog := testutil.BuildStatic(t, t.TempDir(), "./internal/testprog")[0]
+	for _, sig := range []syscall.Signal{syscall.SIGUSR2, syscall.SIGUSR1} {
+		cmd := signalProgCmd(t, []string{testprog, "with-blocked", prog[0]}, "wait")
+		stdout, lines := startWaiting(t, cmd)
+		if err := unix.Kill(cmd.Process.Pid, sig); err != nil {
+			t.Fatal(err)
+		}
+		lines.Scan()
+		got := lines.Text()
+		rest, _ := io.ReadAll(stdout)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("%v: %v (printed %q %q)", sig, err, got, rest)
+			continue
+		}
+		if want := "caught " + strconv.Itoa(int(sig)); got != want {
+			t.Errorf("%v: printed %q, want %q", sig, got, want)
+		}
+	}
+}
