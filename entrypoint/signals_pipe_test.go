@@ -79,21 +79,7 @@ func TestSignalPipe(t *testing.T) {
 			}
 			for _, send := range sends {
 				for _, sig := range sigs {
-					cmd := signalProgCmd(t, prog, "wait")
-					stdout, lines := startWaiting(t, cmd)
-					if err := send.send(cmd.Process.Pid, sig); err != nil {
-						t.Fatal(err)
-					}
-					lines.Scan()
-					got := lines.Text()
-					rest, _ := io.ReadAll(stdout)
-					if err := cmd.Wait(); err != nil {
-						t.Errorf("%s %d: %v (output %q %q)", send.name, sig, err, got, rest)
-						continue
-					}
-					if want := "caught " + strconv.Itoa(int(sig)); got != want {
-						t.Errorf("%s %d: printed %q, want %q", send.name, sig, got, want)
-					}
+					expectCaught(t, signalProgCmd(t, prog, "wait"), send.name, send.send, sig)
 				}
 			}
 		})
@@ -141,6 +127,26 @@ func startWaiting(t *testing.T, cmd *exec.Cmd) (io.Reader, *bufio.Scanner) {
 		t.Fatalf("%v: no ready line (%q)", cmd.Args, lines.Text())
 	}
 	return stdout, lines
+}
+
+// expectCaught starts cmd, a `signalprog wait`, sends it sig once it is
+// ready, and expects it to report "caught N" and exit 0.
+func expectCaught(t *testing.T, cmd *exec.Cmd, how string, send func(int, syscall.Signal) error, sig syscall.Signal) {
+	t.Helper()
+	stdout, lines := startWaiting(t, cmd)
+	if err := send(cmd.Process.Pid, sig); err != nil {
+		t.Fatal(err)
+	}
+	lines.Scan()
+	got := lines.Text()
+	rest, _ := io.ReadAll(stdout)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("%s %d: %v (printed %q %q)", how, sig, err, got, rest)
+		return
+	}
+	if want := "caught " + strconv.Itoa(int(sig)); got != want {
+		t.Errorf("%s %d: printed %q, want %q", how, sig, got, want)
+	}
 }
 
 // signalProgRun runs signalprog, which must exit 0, and returns its output.
@@ -198,20 +204,6 @@ func TestSignalPipeInheritedMask(t *testing.T) {
 	prog := signalProg(t, runtime.GOARCH)
 	testprog := testutil.BuildStatic(t, t.TempDir(), "./internal/testprog")[0]
 	for _, sig := range []syscall.Signal{syscall.SIGUSR2, syscall.SIGUSR1} {
-		cmd := signalProgCmd(t, []string{testprog, "with-blocked", prog[0]}, "wait")
-		stdout, lines := startWaiting(t, cmd)
-		if err := unix.Kill(cmd.Process.Pid, sig); err != nil {
-			t.Fatal(err)
-		}
-		lines.Scan()
-		got := lines.Text()
-		rest, _ := io.ReadAll(stdout)
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("%v: %v (printed %q %q)", sig, err, got, rest)
-			continue
-		}
-		if want := "caught " + strconv.Itoa(int(sig)); got != want {
-			t.Errorf("%v: printed %q, want %q", sig, got, want)
-		}
+		expectCaught(t, signalProgCmd(t, []string{testprog, "with-blocked", prog[0]}, "wait"), "kill", unix.Kill, sig)
 	}
 }
