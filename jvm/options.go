@@ -23,6 +23,10 @@ type userChoices struct {
 	maxRAM                        uint64
 	maxRAMOpt                     string
 
+	// -XX:-UseCompressedOops (the last word on them wins), or any
+	// -XX:ObjectAlignmentInBytes, which moves their limit.
+	oopsOff, objectAlign bool
+
 	metaspace, codeCache, direct, stack opt
 	gc                                  string // "Serial", "G1", ... as in -XX:+Use<gc>GC
 	gcOpt                               string
@@ -87,6 +91,8 @@ func (u *userChoices) scanXX(o, flag string) error {
 		switch {
 		case name == "ExitOnOutOfMemoryError" || name == "CrashOnOutOfMemoryError":
 			u.exitOnOOM = o
+		case name == "UseCompressedOops":
+			u.oopsOff = flag[0] == '-'
 		case strings.HasPrefix(name, "Use") && strings.HasSuffix(name, "GC") && flag[0] == '+':
 			// Only collectors: UseMaximumCompactionOnSystemGC is not one.
 			if gc := strings.TrimSuffix(strings.TrimPrefix(name, "Use"), "GC"); isCollector(gc) {
@@ -107,6 +113,8 @@ func (u *userChoices) scanXX(o, flag string) error {
 	switch name {
 	case "MaxHeapSize":
 		u.xmx, err = size()
+	case "ObjectAlignmentInBytes":
+		u.objectAlign = true
 	case "InitialHeapSize":
 		u.xms, err = size()
 	case "MinHeapSize":
@@ -238,6 +246,11 @@ func (u userChoices) ramOpt() string {
 	}
 	return u.ramFractionOpt
 }
+
+// oopsChosen reports whether the user decided about compressed object
+// pointers: turned them off, or changed the object alignment (16 bytes:
+// a 64 GiB limit).
+func (u userChoices) oopsChosen() bool { return u.oopsOff || u.objectAlign }
 
 // heapSet reports whether the user chose the heap in any way.
 func (u userChoices) heapSet() bool { return u.xmx.set() || u.ramOpt() != "" || u.maxRAMOpt != "" }

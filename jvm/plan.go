@@ -2,7 +2,6 @@ package jvm
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/jenkins-launcher/launcher/config"
 )
@@ -103,7 +102,7 @@ func PlanMemory(in Input) (Plan, error) {
 		}
 	} else {
 		heap = heapFromBudget(budget, fixed, s.gc, in.PageSize)
-		if heap > CompressedOopsHeapMax && lower <= CompressedOopsHeapMax && s.gc != "Z" && !compressedOopsChosen(in.UserOptions) {
+		if heap > CompressedOopsHeapMax && lower <= CompressedOopsHeapMax && s.gc != "Z" && !u.oopsChosen() {
 			p.Notes = append(p.Notes, fmt.Sprintf("heap capped at %s, below the %s the budget allows: from 32 GiB on the JVM turns compressed object pointers off, and a heap somewhat above 32 GiB then holds less than one just below; -Xmx goes past it",
 				config.HumanSize(CompressedOopsHeapMax), config.HumanSize(heap)))
 			heap = CompressedOopsHeapMax
@@ -166,25 +165,6 @@ func PlanMemory(in Input) (Plan, error) {
 // cannot be on anyway: with ZGC, which never uses them, or a heap minimum
 // above the cap.
 const CompressedOopsHeapMax = 31 * gib
-
-// compressedOopsChosen reports whether the user decided about compressed
-// object pointers: turned them off (the last word on it wins, as in the
-// JVM), or changed the object alignment, which moves the limit (16 bytes:
-// 64 GiB).
-func compressedOopsChosen(opts []string) bool {
-	off := false
-	for _, o := range opts {
-		switch {
-		case o == "-XX:-UseCompressedOops":
-			off = true
-		case o == "-XX:+UseCompressedOops":
-			off = false
-		case strings.HasPrefix(o, "-XX:ObjectAlignmentInBytes="):
-			return true
-		}
-	}
-	return off
-}
 
 // ramOf is the memory the JVM sizes its heap from: the limit found, or with
 // none, the machine's (the JVM sees no limit either).
