@@ -77,14 +77,25 @@ func dropUncatchable(sig int) {
 	_ = rtSigaction(sig, &act, nil)
 }
 
-// nopAction is a sigaction whose handler only returns: the runtime's own
-// for SIGURG (which it always handles), for the flags, the signal stack
-// and the restorer that returns from a handler, with sigNopPC as the
-// handler. Not Go's handler itself: for a signal it did not install, it
-// applies the signal's default action.
-func nopAction() (kernelSigaction, bool) {
+// runtimeAction is the runtime's own sigaction for SIGURG, which it always
+// handles itself: its flags (SA_SIGINFO, SA_ONSTACK for the signal stacks
+// of its threads, SA_RESTART), its mask (every signal), its restorer,
+// which returns from a handler, and its handler. Our handlers are
+// installed with the same, their own address in place of the handler.
+func runtimeAction() (kernelSigaction, bool) {
 	var act kernelSigaction
-	if sigNopPC == 0 || rtSigaction(int(syscall.SIGURG), nil, &act) != nil || act.handler <= sigIgn {
+	if rtSigaction(int(syscall.SIGURG), nil, &act) != nil || act.handler <= sigIgn {
+		return kernelSigaction{}, false
+	}
+	return act, true
+}
+
+// nopAction is a sigaction whose handler only returns (sigNopPC). Not Go's
+// handler itself: for a signal it did not install, it applies the signal's
+// default action.
+func nopAction() (kernelSigaction, bool) {
+	act, ok := runtimeAction()
+	if !ok || sigNopPC == 0 {
 		return kernelSigaction{}, false
 	}
 	act.handler = sigNopPC

@@ -40,13 +40,10 @@ func openSignalPipe(out chan<- os.Signal) (*signalPipe, error) {
 	if sigToPipePC == 0 {
 		return nil, errors.New("no signal handler of ours on this architecture")
 	}
-	// The runtime's action for SIGURG, which it always handles itself: its
-	// flags (SA_SIGINFO, SA_ONSTACK for the signal stacks of its threads,
-	// SA_RESTART), its mask (every signal) and its restorer, which
-	// returns from a handler; and the runtime's handler, for faults.
-	var act kernelSigaction
-	if err := rtSigaction(int(syscall.SIGURG), nil, &act); err != nil || act.handler <= sigIgn {
-		return nil, fmt.Errorf("reading the runtime's signal action: %v", err)
+	// The runtime's handler too, for faults (see sigToPipeIfSent).
+	act, ok := runtimeAction()
+	if !ok {
+		return nil, errors.New("the runtime's own signal action cannot be read")
 	}
 	var fds [2]int
 	// Non-blocking both ends: a handler never waits on a full pipe (the
