@@ -108,7 +108,7 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 		// (`sh 'env'`).
 		a.ScrubEnv = append(a.ScrubEnv, "REMOTING_OPTS")
 	}
-	if u, ok := getenv("JENKINS_URL"); ok && RedactURL(u) != u {
+	if u, ok := getenv("JENKINS_URL"); ok && hasPassword(u) {
 		a.ScrubEnv = append(a.ScrubEnv, "JENKINS_URL") // its password, likewise
 	}
 	if len(argL.vals["-jnlpUrl"])+len(optL.vals["-jnlpUrl"]) > 0 {

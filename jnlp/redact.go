@@ -68,6 +68,9 @@ func redactPositionalSecret(args, out []string) {
 	}
 }
 
+// hasPassword says whether URL u holds a password, which RedactURL hides.
+func hasPassword(u string) bool { return RedactURL(u) != u }
+
 // urlOption says whether an option's value is a URL.
 func urlOption(name string) bool { return name == "-url" || name == "-jnlpUrl" }
 

@@ -181,8 +181,8 @@ func hides(w word) bool {
 		return false
 	case secretOption(w.name):
 		return true
-	case w.name == "-url" || w.name == "-jnlpUrl":
-		return RedactURL(w.value) != w.value
+	case urlOption(w.name):
+		return hasPassword(w.value)
 	}
 	return false
 }
