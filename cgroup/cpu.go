@@ -101,13 +101,19 @@ func (d *detection) boundByOnline(cpus *cpuMin) {
 	}
 }
 
+// quota is the CPU limit found so far (the v1 CFS quota), to be bounded
+// by the CPUs there are.
+func (d *detection) quota() cpuMin {
+	if d.lim.CPUs == nil {
+		return cpuMin{}
+	}
+	return cpuMin{*d.lim.CPUs, string(d.lim.CPUsSource), true}
+}
+
 func (d *detection) cpusetV1(dir string) {
-	var cpus cpuMin
-	if d.lim.CPUs != nil {
-		cpus = cpuMin{*d.lim.CPUs, string(d.lim.CPUsSource), true}
-		if cpus.v <= 1 {
-			return // a set holds at least one CPU
-		}
+	cpus := d.quota()
+	if cpus.ok && cpus.v <= 1 {
+		return // a set holds at least one CPU
 	}
 	file := dir + "/cpuset.cpus"
 	if n, present := d.cpuCount(file, true); present {

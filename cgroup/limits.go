@@ -136,8 +136,7 @@ func (d *detection) detectV1(ms mounts, pg procGroups) {
 	if m, ok := ms.v1For("cpuset", pg.cpuset); ok {
 		dir, _ := d.dir("cpuset", m, pg.cpuset)
 		d.cpusetV1(dir)
-	} else if d.lim.CPUs != nil {
-		cpus := cpuMin{*d.lim.CPUs, string(d.lim.CPUsSource), true}
+	} else if cpus := d.quota(); cpus.ok {
 		d.boundByOnline(&cpus)
 		d.setCPUs(cpus)
 	}
