@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/jenkins-launcher/launcher/internal/smallfile"
@@ -76,7 +77,7 @@ func execError(path string, err error) (int, error) {
 		}
 		if interp, ok := interpreter(head); ok {
 			why := fmt.Sprintf("its interpreter %q (the #! line) does not exist", interp)
-			if bytes.HasSuffix([]byte(interp), []byte("\r")) {
+			if strings.HasSuffix(interp, "\r") {
 				why = fmt.Sprintf("its #! line names %q, with a carriage return: the script has Windows line endings (CRLF); convert it to LF", interp)
 			}
 			return ExitNotExecutable, fmt.Errorf("%w: %s", err, why)
@@ -140,8 +141,8 @@ func interpreter(head []byte) (string, bool) {
 	return string(fields[0]), true
 }
 
-// elfMachine names the architecture in an ELF header (e_machine, little
-// endian as on every machine the launcher is built for).
+// elfMachine names the architecture in an ELF header (e_machine, in the
+// byte order the header's EI_DATA gives).
 func elfMachine(head []byte) string {
 	if len(head) < 20 {
 		return "unknown"
