@@ -24,8 +24,9 @@ type kernelSigaction struct {
 // execClean replaces the process with path, giving it what a fresh process
 // expects: no ignored signals and an empty signal mask, whatever the
 // launcher inherited. Caught signals need nothing, execve resets them to
-// SIG_DFL; that is also why nothing is uninstalled here. A terminating
-// signal that arrived meanwhile (pending) wins over the exec.
+// SIG_DFL. A terminating signal that arrived meanwhile (pending) wins over
+// the exec; Signals.pendingTermination also sets the caught signals back
+// to their default, so that one arriving after it is not lost.
 func execClean(path string, args, env []string, pending func() *SignalError) error {
 	defaultIgnoredSignals()
 	unlock, err := emptySignalMask()

@@ -22,7 +22,8 @@ type Signals struct {
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
 
-	pipe *signalPipe // where the caught signals come from; nil: os/signal
+	pipe     *signalPipe // where the caught signals come from; nil: os/signal
+	notified []os.Signal // the terminating signals os/signal catches, when it does
 
 	begin     func() // starts the catching and the dispatcher
 	beginOnce sync.Once
@@ -89,6 +90,13 @@ func (s *Signals) catch(sigs []syscall.Signal) {
 	}
 	if len(notify) > 0 {
 		signal.Notify(s.other, notify...)
+		for _, sig := range notify {
+			// Not SIGPIPE, which Go's default would turn into
+			// death on a broken stderr (see terminates).
+			if terminates(sig.(syscall.Signal)) {
+				s.notified = append(s.notified, sig)
+			}
+		}
 	}
 }
 
@@ -163,8 +171,16 @@ func (s *Signals) received() *SignalError {
 // pendingTermination returns the first terminating signal caught and not
 // yet read, without blocking; for the last moment before the launcher
 // replaces itself. It ends the pipe's reader: every signal caught until
-// then is in the channel or still in the pipe, and read here.
+// then is in the channel or still in the pipe, and read here. A signal
+// that comes later is no longer caught (see uncatch): it takes its default
+// action, as it would in the command.
 func (s *Signals) pendingTermination() *SignalError {
+	if s.pipe != nil {
+		s.pipe.uncatch()
+	} else if len(s.notified) > 0 {
+		// Go's defaults: SIGTERM, SIGINT and SIGHUP kill.
+		signal.Reset(s.notified...)
+	}
 	var first *SignalError
 	note := func(sig os.Signal) {
 		if n, ok := sig.(syscall.Signal); ok && first == nil && terminates(n) {

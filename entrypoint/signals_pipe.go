@@ -27,6 +27,8 @@ type signalPipe struct {
 	act  kernelSigaction
 	done chan struct{} // closed when the reader has ended
 
+	caught []syscall.Signal // every signal given a handler of ours
+
 	// The thread that takes signals blocked at start: nil until one is.
 	unblock   chan unix.Sigset_t
 	unblocked chan struct{}
@@ -98,8 +100,27 @@ func (p *signalPipe) catch(sigs []syscall.Signal) {
 			act.handler = sigToPipeIfSentPC
 		}
 		_ = rtSigaction(int(sig), &act, nil)
+		p.caught = append(p.caught, sig)
 	}
 	p.unblockInherited(sigs)
+}
+
+// uncatch gives the caught signals their default action back, for the
+// last moment before an exec: a signal written to the pipe after its last
+// read would be lost with the pipe, and the command would start as if it
+// had never been sent. Now the signal does to the launcher what it would
+// do to the command (a SIGTERM ends it, killed by SIGTERM). The fault
+// signals keep the handler that passes real faults to the runtime, which
+// needs them until the exec: one sent then is still lost. Nothing is put
+// back: execve would reset the handlers anyway, and if it fails the
+// launcher only reports that and exits.
+func (p *signalPipe) uncatch() {
+	var dfl kernelSigaction
+	for _, sig := range p.caught {
+		if !raisedByFaults(sig) {
+			_ = rtSigaction(int(sig), &dfl, nil)
+		}
+	}
 }
 
 // unblockInherited makes sure that a thread takes each of sigs. Every
