@@ -21,6 +21,9 @@ type host struct {
 	// alignment.
 	pageSize int
 	self     func() (string, error) // path of the running binary
+	// reserveFD keeps fd 3 for the agent's secret (reserveSecretFD);
+	// nil in tests, which run in a test binary's process.
+	reserveFD func()
 }
 
 func newHost() host {
@@ -35,6 +38,8 @@ func newHost() host {
 		arch:     runtime.GOARCH,
 		pageSize: os.Getpagesize(),
 		self:     os.Executable,
+
+		reserveFD: reserveSecretFD,
 	}
 }
 

@@ -30,6 +30,11 @@ func run(h host, args []string) int {
 	// What the words ask for, read once; an error is reported once the
 	// log is set up (after the subcommands, which it may be about).
 	inv, invErr := parseInvocation(args)
+	if invErr == nil && inv.mode == "agent" && h.reserveFD != nil {
+		// Before anything opens a descriptor (the signal pipe, the
+		// runtime's poller).
+		h.reserveFD()
+	}
 	var sigs *entrypoint.Signals
 	if need, supervise := needSignals(h, inv, invErr); need {
 		sigs = entrypoint.CatchSignals(supervise)

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -254,5 +257,45 @@ func TestPlanInvalidSetting(t *testing.T) {
 				t.Errorf("plan mode %q, exit_code %d, reason %v; want invalid, 64, %q", p.Mode, p.ExitCode, p.Reason, tc.json)
 			}
 		})
+	}
+}
+
+// Agent mode, not PID 1, replaces itself with java and hands it the
+// secret at fd 3, held from the start (see reserveSecretFD): the
+// readiness wait catches signals, which opens the signal pipe and the
+// runtime's poller, and either would take fd 3 otherwise.
+func TestAgentReplacesItselfWithSecretAtFD3(t *testing.T) {
+	srv := controller(t, http.NotFound)
+	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
+	// The stand-in java prints its PID, what fd 3 holds, and its words.
+	jdk := fakeJDK(t, []byte("#!/bin/sh\necho \"$$\"\ncat /proc/self/fd/3\necho \"$@\"\n"))
+	work := t.TempDir()
+	jar := filepath.Join(work, "agent.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(),
+		"JAVA_HOME="+jdk,
+		"JENKINS_URL="+srv.URL+"/",
+		"JENKINS_SECRET=0123456789abcdef",
+		"JENKINS_AGENT_NAME=fd3",
+		"JENKINS_AGENT_FILE="+jar,
+		"HOME="+work,
+		"LAUNCHER_CONNECT_TIMEOUT=10s",
+		"LAUNCHER_MEMORY_LIMIT=1Gi",
+		"LAUNCHER_LOG_LEVEL=warn",
+	)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	lines := strings.Split(out.String(), "\n")
+	if len(lines) < 3 || lines[0] != strconv.Itoa(cmd.Process.Pid) {
+		t.Fatalf("java's PID is not the launcher's %d (supervised instead of replaced?):\n%s", cmd.Process.Pid, out.String())
+	}
+	if !strings.Contains(out.String(), "0123456789abcdef") || !strings.Contains(out.String(), "@/proc/self/fd/3") {
+		t.Errorf("the secret is not read from fd 3:\n%s", out.String())
 	}
 }
