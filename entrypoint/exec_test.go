@@ -103,12 +103,12 @@ func TestStartFailureCodes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := Command{Path: c.path, Args: []string{"tool"}}
 			sigs := newSignals()
-			sigs.start()
+			sigs.startReading()
 			if got := Supervise(cmd, sigs, Options{}); got != c.want {
 				t.Errorf("Supervise = %d, want %d", got, c.want)
 			}
 			sigs = newSignals()
-			sigs.start()
+			sigs.startReading()
 			if got := execCommand(cmd, sigs, nil); got != c.want {
 				t.Errorf("execCommand = %d, want %d", got, c.want)
 			}
@@ -152,7 +152,7 @@ func TestNotStarted(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			sigs := newSignals()
-			sigs.start()
+			sigs.startReading()
 			if c.signalled {
 				sigs.cancel(&SignalError{Signal: syscall.SIGTERM})
 			}

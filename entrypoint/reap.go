@@ -14,17 +14,17 @@ import (
 type reaper struct {
 	main   int
 	status chan unix.WaitStatus // the command's status, sent once
-	reaped chan struct{}        // a wake-up after reaps (coalesced)
+	reaped chan struct{}        // a wake-up after reaps (coalesced), unless wakeFD
+	wakeFD int                  // >= 0: wake-ups are a 0 written here instead (see pipeEvents)
 }
 
-func startReaper(main int) *reaper {
-	r := &reaper{
+func newReaper(main int) *reaper {
+	return &reaper{
 		main:   main,
 		status: make(chan unix.WaitStatus, 1),
 		reaped: make(chan struct{}, 1),
+		wakeFD: -1,
 	}
-	go r.loop()
-	return r
 }
 
 // loop ends at ECHILD. No child can appear after that: orphans are
@@ -43,10 +43,21 @@ func (r *reaper) loop() {
 		if pid == r.main {
 			r.status <- status
 		}
-		select {
-		case r.reaped <- struct{}{}:
-		default:
-		}
+		r.wake()
+	}
+}
+
+// wake tells the supervisor that it may have something to look at. A full
+// pipe drops the 0, but then the supervisor has plenty to read, and it
+// looks at the status before it waits again.
+func (r *reaper) wake() {
+	if r.wakeFD >= 0 {
+		_, _ = unix.Write(r.wakeFD, []byte{0})
+		return
+	}
+	select {
+	case r.reaped <- struct{}{}:
+	default:
 	}
 }
 

@@ -25,9 +25,11 @@ type Signals struct {
 	pipe     *signalPipe // where the caught signals come from; nil: os/signal
 	notified []os.Signal // the terminating signals os/signal catches, when it does
 
-	begin     func() // starts the catching and the dispatcher
+	begin     func() // starts the catching
 	beginOnce sync.Once
-	rest      func() // catches what a launcher that replaces itself left out
+	readOnce  sync.Once // starts the pipe's reader and the dispatcher
+	reading   bool      // they were started
+	rest      func()    // catches what a launcher that replaces itself left out
 	restOnce  sync.Once
 }
 
@@ -43,12 +45,19 @@ type Signals struct {
 // may take long. Until then Go's defaults end it with 128+n on SIGTERM,
 // SIGINT and SIGHUP, with nothing to clean up, and a quick start to exec
 // does without the pipe and its reader (see signalPipe).
+//
+// Either way the caught signals are read, and a terminating one cancels
+// the contexts from Context, only from the first Ready on. A supervisor
+// that never needed to be ready (nothing created, nothing waited for)
+// looks at them once, when it takes over before starting the command, and
+// then reads the pipe itself: a reader and a dispatcher goroutine, and the
+// runtime's poller for the pipe, would cost a start as PID 1 about 0.1 ms.
 func CatchSignals(supervise bool) *Signals {
 	s := newSignals()
 	s.begin = func() {
 		// Without the pipe (no file descriptor to be had, or another
 		// architecture) os/signal does the same, only slower.
-		p, err := openSignalPipe(s.other)
+		p, err := openSignalPipe()
 		if errors.Is(err, errPipeTaken) {
 			// A programming error: the first would silently
 			// stop receiving.
@@ -57,7 +66,6 @@ func CatchSignals(supervise bool) *Signals {
 		s.pipe = p
 		first, _ := caughtSignals(supervise)
 		s.catch(first)
-		go s.dispatch()
 	}
 	s.rest = func() {
 		_, rest := caughtSignals(supervise)
@@ -71,6 +79,21 @@ func CatchSignals(supervise bool) *Signals {
 
 // start starts the catching, once.
 func (s *Signals) start() { s.beginOnce.Do(s.begin) }
+
+// startReading starts the catching, and reading what is caught: the
+// pipe's reader and the dispatcher, once.
+func (s *Signals) startReading() {
+	s.start()
+	s.readOnce.Do(func() {
+		if s.pipe != nil && s.pipe.startReader(s.other) != nil {
+			// No poller for the pipe: the signals wait in it until
+			// takeOver reads them.
+			return
+		}
+		s.reading = true
+		go s.dispatch()
+	})
+}
 
 // catch catches sigs: through the pipe, or else with os/signal, which
 // cannot catch 32 and 34 (it leaves them to libc), so that they are made
@@ -100,10 +123,12 @@ func (s *Signals) catch(sigs []syscall.Signal) {
 	}
 }
 
-// Ready makes sure that every signal set-up relies on is caught. Call it
-// before creating anything that a signal should clean up, or waiting for
-// long. Until then Go's default applies (see caughtSignals).
-func (s *Signals) Ready() { s.start() }
+// Ready makes sure that every signal set-up relies on is caught, and that a
+// terminating one cancels the contexts from Context. Call it before
+// creating anything that a signal should clean up, or waiting for long.
+// Until then Go's default applies (see caughtSignals), or for a
+// supervisor, the signal is seen only when it takes over.
+func (s *Signals) Ready() { s.startReading() }
 
 // awaitForwarded makes sure that every signal a supervisor forwards is
 // caught, before it starts the command.
@@ -113,7 +138,8 @@ func (s *Signals) awaitForwarded() {
 }
 
 // newSignals makes a Signals not yet connected to the runtime, for tests
-// that feed its channels themselves; start runs only its dispatcher.
+// that feed its channels themselves; startReading runs only its
+// dispatcher.
 func newSignals() *Signals {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	s := &Signals{
@@ -125,7 +151,7 @@ func newSignals() *Signals {
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
 	}
-	s.begin = func() { go s.dispatch() }
+	s.begin = func() {}
 	s.rest = func() {}
 	return s
 }
@@ -146,11 +172,18 @@ func (s *Signals) dispatch() {
 	}
 }
 
-// takeOver ends set-up dispatching so the caller reads the channels itself,
+// takeOver ends set-up dispatching so the caller reads the signals itself,
 // and returns the terminating signal already received, if any.
 func (s *Signals) takeOver() *SignalError {
-	// Never started: no dispatcher to stop, and nothing was caught.
-	s.beginOnce.Do(func() { close(s.stopped) })
+	// Never started: nothing was caught.
+	s.beginOnce.Do(func() {})
+	s.readOnce.Do(func() {})
+	if !s.reading {
+		// Caught but never read (see CatchSignals): the first
+		// terminating signal ends set-up now; the others had nothing
+		// to reach yet, as with the dispatcher.
+		return s.unreadTermination()
+	}
 	select {
 	case <-s.stop:
 	default:
@@ -181,6 +214,14 @@ func (s *Signals) pendingTermination() *SignalError {
 		// Go's defaults: SIGTERM, SIGINT and SIGHUP kill.
 		signal.Reset(s.notified...)
 	}
+	return s.unreadTermination()
+}
+
+// unreadTermination reads every signal caught and not yet read, and
+// returns the first terminating one. It ends the pipe's reader, if one
+// runs: every signal caught until then is in the channel or still in the
+// pipe.
+func (s *Signals) unreadTermination() *SignalError {
 	var first *SignalError
 	note := func(sig os.Signal) {
 		if n, ok := sig.(syscall.Signal); ok && first == nil && terminates(n) {

@@ -22,10 +22,11 @@ import (
 // rt_sigaction. It also cannot catch 32 and 34, which the runtime leaves
 // to libc, so those could not be forwarded.
 type signalPipe struct {
-	r    *os.File // read end, in the runtime's poller: stop can end a Read
-	fd   int      // the same, for reading it raw once the reader has ended
+	r    *os.File // read end, in the runtime's poller (stop can end a Read); nil until startReader
+	fd   int      // the same, for reading it raw while no reader runs
+	w    int      // write end, where the handlers write
 	act  kernelSigaction
-	done chan struct{} // closed when the reader has ended
+	done chan struct{} // closed when the reader has ended, or never started
 
 	caught []syscall.Signal // every signal given a handler of ours
 
@@ -34,11 +35,10 @@ type signalPipe struct {
 	unblocked chan struct{}
 }
 
-// openSignalPipe makes the pipe and starts its reader, which passes every
-// signal on to out, blocking while out is full (the pipe holds the rest).
-// It fails where there are no handlers of ours or no pipe to be had; the
-// caller then uses os/signal.
-func openSignalPipe(out chan<- os.Signal) (*signalPipe, error) {
+// openSignalPipe makes the pipe; startReader starts reading it. It fails
+// where there are no handlers of ours or no pipe to be had; the caller
+// then uses os/signal.
+func openSignalPipe() (*signalPipe, error) {
 	if sigToPipePC == 0 {
 		return nil, errors.New("no signal handler of ours on this architecture")
 	}
@@ -54,24 +54,32 @@ func openSignalPipe(out chan<- os.Signal) (*signalPipe, error) {
 	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		return nil, fmt.Errorf("signal pipe: %w", err)
 	}
-	r := os.NewFile(uintptr(fds[0]), "signal pipe")
-	// Only a file in the poller has deadlines, and stop needs one.
-	if err := r.SetReadDeadline(time.Time{}); err != nil {
-		r.Close()
-		unix.Close(fds[1])
-		return nil, fmt.Errorf("signal pipe: %w", err)
-	}
 	// One pipe per process: the handlers have one place to write to.
 	atomic.StoreInt32(&sigPipePID, int32(os.Getpid()))
 	atomic.StoreUintptr(&sigGoHandler, act.handler)
 	if !atomic.CompareAndSwapInt32(&sigPipeFD, -1, int32(fds[1])) {
-		r.Close()
+		unix.Close(fds[0])
 		unix.Close(fds[1])
 		return nil, errPipeTaken
 	}
-	p := &signalPipe{r: r, fd: fds[0], act: act, done: make(chan struct{})}
+	done := make(chan struct{})
+	close(done)
+	return &signalPipe{fd: fds[0], w: fds[1], act: act, done: done}, nil
+}
+
+// startReader starts a goroutine that passes every signal on to out,
+// blocking while out is full (the pipe holds the rest), waiting in the
+// runtime's poller; once.
+func (p *signalPipe) startReader(out chan<- os.Signal) error {
+	// Kept even if it fails: the file would close fd once collected.
+	p.r = os.NewFile(uintptr(p.fd), "signal pipe")
+	// Only a file in the poller has deadlines, and stop needs one.
+	if err := p.r.SetReadDeadline(time.Time{}); err != nil {
+		return fmt.Errorf("signal pipe: %w", err)
+	}
+	p.done = make(chan struct{})
 	go p.read(out)
-	return p, nil
+	return nil
 }
 
 // errPipeTaken says that another Signals already has the process's pipe.
@@ -175,14 +183,17 @@ func (p *signalPipe) read(out chan<- os.Signal) {
 	}
 }
 
-// stop makes the reader end, without waiting: the returned channel is
-// closed once it has. Signals caught after that stay in the pipe.
+// stop makes the reader, if any, end, without waiting: the returned
+// channel is closed once it has. Signals caught after that stay in the
+// pipe.
 func (p *signalPipe) stop() <-chan struct{} {
-	_ = p.r.SetReadDeadline(time.Unix(1, 0))
+	if p.r != nil {
+		_ = p.r.SetReadDeadline(time.Unix(1, 0))
+	}
 	return p.done
 }
 
-// unread reads what is left in the pipe; only once the reader has ended.
+// unread reads what is left in the pipe; only while no reader runs.
 func (p *signalPipe) unread() []os.Signal {
 	var out []os.Signal
 	var buf [64]byte

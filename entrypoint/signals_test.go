@@ -129,7 +129,7 @@ func awaitCause(t *testing.T, ctx context.Context) *SignalError {
 // contexts made later are cancelled at once.
 func TestSignalsContext(t *testing.T) {
 	s := newSignals()
-	s.start()
+	s.startReading()
 	ctx := s.Context(context.Background())
 	s.other <- syscall.SIGWINCH
 	s.other <- syscall.SIGPIPE
@@ -151,7 +151,7 @@ func TestSignalsContext(t *testing.T) {
 // disturb the Signals.
 func TestSignalsContextParent(t *testing.T) {
 	s := newSignals()
-	s.start()
+	s.startReading()
 	parent, cancel := context.WithCancel(context.Background())
 	ctx := s.Context(parent)
 	cancel()
@@ -176,5 +176,28 @@ func TestSignalError(t *testing.T) {
 	}
 	if msg := e.Error(); msg != "stopped by signal 15 (terminated)" {
 		t.Errorf("Error = %q", msg)
+	}
+}
+
+// A supervisor that never became Ready reads nothing during set-up: when
+// it takes over, the first terminating signal caught meanwhile ends
+// set-up, and the others had nothing to reach yet.
+func TestSignalsTakeOverUnread(t *testing.T) {
+	s := newSignals()
+	s.start()
+	s.other <- syscall.SIGWINCH
+	s.other <- syscall.SIGUSR1
+	s.other <- syscall.SIGTERM
+	if got := s.takeOver(); got == nil || got.Signal != syscall.SIGUSR1 {
+		t.Fatalf("takeOver = %v, want SIGUSR1", got)
+	}
+	if len(s.other) != 0 {
+		t.Fatalf("%d signals left unread", len(s.other))
+	}
+	s = newSignals()
+	s.start()
+	s.other <- syscall.SIGWINCH
+	if got := s.takeOver(); got != nil {
+		t.Fatalf("takeOver = %v after SIGWINCH alone, want nil", got)
 	}
 }

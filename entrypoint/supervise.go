@@ -89,43 +89,29 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		lifecycle = slog.LevelDebug
 	}
 	logger.Log(context.Background(), lifecycle, "command started", "path", cmd.Path, "pid", pid)
-	// The OOM counter's first reading comes after the start and beside
-	// the wait, so that finding the cgroup delays neither the command nor
-	// noticing its exit; no command fills a memory limit in the moment
-	// between.
-	oomStart := make(chan oomBaseline, 1)
-	go func() {
-		before, ok := opts.OOM.start(logger)
-		oomStart <- oomBaseline{before, ok}
-	}()
-	// Set-up garbage (HTTP client, plan, JSON) is dead now: give the
-	// pages back so the idle supervisor stays small. A little later: a
-	// command that exits at once is not worth a GC. waitMain does it, not
-	// a goroutine of its own (time.AfterFunc), whose exit would read the
-	// runtime's function table back in: 0.2-0.3 MiB of resident pages.
-	shrink := time.NewTimer(shrinkDelay)
-	defer shrink.Stop()
+	r := newReaper(pid)
+	var ev events
+	ev, r.wakeFD = sigs.handOver(r.reaped)
+	go r.loop()
+	// The OOM counter's first reading comes after the start, so that
+	// finding the cgroup does not delay the command; no command fills a
+	// memory limit in the moment between. Read here, not beside the
+	// wait: a goroutine of its own started a thread, and cost a start
+	// more than the reading.
+	oomBefore, oomOK := opts.OOM.start(logger)
 
-	s := &supervisor{pid: pid, pgid: pid, sigs: sigs, opts: opts, logger: logger, reaper: startReaper(pid), shrink: shrink.C}
+	s := &supervisor{pid: pid, pgid: pid, opts: opts, logger: logger, reaper: r, events: ev}
 	status := s.waitMain()
 	code := exitCode(status)
 	logger.Log(context.Background(), lifecycle, "command exited", "pid", pid, "exit_code", code)
-	if status.Signaled() && status.Signal() == syscall.SIGKILL {
-		if b := <-oomStart; b.ok {
-			opts.OOM.diagnose(b.before, logger)
-		}
+	if status.Signaled() && status.Signal() == syscall.SIGKILL && oomOK {
+		opts.OOM.diagnose(oomBefore, logger)
 	}
 	s.stopGroup(grace(opts.StopGrace))
 	if terminal {
 		restoreForeground()
 	}
 	return code
-}
-
-// oomBaseline is the OOM counter's first reading.
-type oomBaseline struct {
-	before uint64
-	ok     bool
 }
 
 // NoStopGrace as Options.StopGrace sends SIGKILL right after SIGTERM (the
@@ -146,23 +132,36 @@ func grace(d time.Duration) time.Duration {
 type supervisor struct {
 	pid    int // the command
 	pgid   int // its process group, which it leads
-	sigs   *Signals
 	opts   Options
 	logger *slog.Logger
 	reaper *reaper
-	shrink <-chan time.Time // fires once to give memory back; nil after
+	events events
 }
 
-// waitMain forwards signals until the command has exited.
+// waitMain forwards signals until the command has exited. Set-up garbage
+// (HTTP client, plan, JSON) is dead by now: a little later (a command that
+// exits at once is not worth a GC) it gives the pages back, so that the
+// idle supervisor stays small; here, not in a goroutine of its own
+// (time.AfterFunc), whose exit would read the runtime's function table
+// back in: 0.2-0.3 MiB of resident pages.
 func (s *supervisor) waitMain() unix.WaitStatus {
+	shrinkAt := time.Now().Add(shrinkDelay)
+	shrunk := false
 	for {
 		select {
 		case status := <-s.reaper.status:
 			return status
-		case sig := <-s.sigs.other:
-			s.forward(sig.(syscall.Signal))
-		case <-s.shrink:
-			s.shrink = nil
+		default:
+		}
+		wait := time.Duration(-1)
+		if !shrunk {
+			wait = max(time.Until(shrinkAt), 0)
+		}
+		for _, sig := range s.events.next(wait) {
+			s.forward(sig)
+		}
+		if !shrunk && !time.Now().Before(shrinkAt) {
+			shrunk = true
 			shrinkWhileWaiting()
 		}
 	}

@@ -25,31 +25,29 @@ func (s *supervisor) stopGroup(grace time.Duration) {
 	s.logger.Info("command exited; stopping the rest of its process group", "pgid", s.pgid, "grace", grace.String())
 	_ = unix.Kill(-s.pgid, syscall.SIGTERM)
 
-	ticker := time.NewTicker(groupPollInterval)
-	defer ticker.Stop()
-	graceOver := time.NewTimer(grace)
-	defer graceOver.Stop()
-	var giveUp <-chan time.Time
+	deadline := time.Now().Add(grace)
+	killed := false
 	for {
-		select {
-		case <-s.reaper.reaped:
-		case sig := <-s.sigs.other:
+		for _, sig := range s.events.next(min(groupPollInterval, max(time.Until(deadline), 0))) {
 			// The command is gone: a signal now is for what is left.
-			if forwarded(sig.(syscall.Signal)) {
-				_ = unix.Kill(-s.pgid, sig.(syscall.Signal))
+			if forwarded(sig) {
+				_ = unix.Kill(-s.pgid, sig)
 			}
-		case <-ticker.C:
-		case <-graceOver.C:
-			s.logger.Warn("process group still running after the grace period; sending SIGKILL", "pgid", s.pgid, "grace", grace.String())
-			_ = unix.Kill(-s.pgid, syscall.SIGKILL)
-			giveUp = time.After(killedGroupWait)
-		case <-giveUp:
-			s.logger.Warn("process group still present after SIGKILL; leaving it", "pgid", s.pgid)
-			return
 		}
 		if s.groupGone() {
 			return
 		}
+		if time.Now().Before(deadline) {
+			continue
+		}
+		if killed {
+			s.logger.Warn("process group still present after SIGKILL; leaving it", "pgid", s.pgid)
+			return
+		}
+		s.logger.Warn("process group still running after the grace period; sending SIGKILL", "pgid", s.pgid, "grace", grace.String())
+		_ = unix.Kill(-s.pgid, syscall.SIGKILL)
+		killed = true
+		deadline = time.Now().Add(killedGroupWait)
 	}
 }
 

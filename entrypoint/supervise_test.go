@@ -3,6 +3,7 @@ package entrypoint
 import (
 	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -128,5 +129,36 @@ func TestReadOnlyFileMappings(t *testing.T) {
 				t.Fatalf("got %x, want %x", got, c.want)
 			}
 		})
+	}
+}
+
+// Where there is no signal pipe (os/signal catches), the supervisor waits
+// on the channels instead: a signal caught once the command runs still
+// reaches it. The command is a real child of the test process; it says on
+// fd 3 when it runs, and the signal is caught (fed to the channel) then.
+func TestSuperviseForwardsFromChannel(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	sigs := newSignals()
+	sigs.startReading()
+	cmd := Command{Path: "/bin/sh", Args: []string{"sh", "-c", "echo ready >&3; exec sleep 30"}, Env: os.Environ(), ExtraFiles: []*os.File{w}}
+	done := make(chan int, 1)
+	go func() { done <- Supervise(cmd, sigs, Options{StopGrace: NoStopGrace}) }()
+	line := make([]byte, 6)
+	if _, err := io.ReadFull(r, line); err != nil || string(line) != "ready\n" {
+		t.Fatalf("command: %q, %v", line, err)
+	}
+	sigs.other <- syscall.SIGTERM
+	select {
+	case code := <-done:
+		if code != 128+int(syscall.SIGTERM) {
+			t.Fatalf("Supervise = %d, want %d (sleep killed by the forwarded SIGTERM)", code, 128+int(syscall.SIGTERM))
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the SIGTERM in the channel did not reach the command")
 	}
 }

@@ -96,9 +96,14 @@ func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 	return p
 }
 
-// deferLimits says whether the limits can wait until the command runs.
+// deferLimits says whether the limits can wait until the command runs:
+// a supervisor of a command without a JVM reads them only to explain an
+// OOM kill. Not when debug logging wants them at the start: then they are
+// read before the command starts, so that the supervisor's first reading
+// of the OOM counter, right after the start and before it forwards a
+// signal, never waits for them (on ECS, an HTTP request of up to 2 s).
 func (pl planner) deferLimits(inv invocation, supervise bool) bool {
-	return supervise && !pl.planOnly && !inv.sizesJVM()
+	return supervise && !pl.planOnly && !inv.sizesJVM() && !pl.log.Enabled(context.Background(), slog.LevelDebug)
 }
 
 func (pl planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {

@@ -14,8 +14,8 @@ import (
 )
 
 // A supervised command without a JVM does not wait for the limits: the OOM
-// diagnosis reads, and logs, them once the command runs. Everything else
-// that reads them has them in the plan.
+// diagnosis reads them, only to explain a kill. Everything else that reads
+// them has them in the plan, and so does debug logging.
 func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 	// A writable home: host paths live under root.
 	root := v1Root(t)
@@ -38,24 +38,25 @@ func TestLimitsDeferredForSupervisedCommand(t *testing.T) {
 	}
 	exec := invocation{mode: "exec", args: []string{"true"}}
 
+	// Debug logging wants the limits at the start: they are read before
+	// the command starts (not by the supervisor's first OOM reading, which
+	// must not wait: see deferLimits), logged with the plan, and the OOM
+	// watch uses them.
 	pl, logs := newPlanner(1, false)
 	p := pl.build(context.Background(), exec)
 	if p.ExitCode != exitOK {
 		t.Fatalf("plan failed: %d %s", p.ExitCode, p.Reason)
 	}
-	if p.limits == nil || p.Limits.Cgroup != "" {
-		t.Fatalf("limits were awaited for a supervised command without a JVM: %+v", p.Limits)
+	if p.limits != nil || p.Limits.Cgroup != "v1" {
+		t.Fatalf("limits not read before the start with debug logging: %+v", p.Limits)
 	}
 	pl.logPlan(p)
-	if strings.Contains(logs.String(), "msg=limits") {
-		t.Fatalf("limits logged before they were read:\n%s", logs)
+	if !strings.Contains(logs.String(), "msg=limits component=launcher cgroup=v1") {
+		t.Fatalf("limits not logged with the plan:\n%s", logs)
 	}
 	w := pl.oomWatch(p)
 	if n, err := w.Read(); err != nil || n != 7 {
 		t.Fatalf("first oom_kill reading = %d, %v; want the fixture's 7", n, err)
-	}
-	if p.Limits.Cgroup != "v1" || p.Limits.OOMKillFile == "" || !strings.Contains(logs.String(), "msg=limits component=launcher cgroup=v1") {
-		t.Fatalf("limits after the first reading: %+v\nlogs:\n%s", p.Limits, logs)
 	}
 	if !strings.HasPrefix(w.Limit(), "300.0 MiB") {
 		t.Fatalf("OOM watch limit %q, want the fixture's 300 MiB", w.Limit())

@@ -155,7 +155,8 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 // the command dies of SIGKILL (never at the same time). Limits still to
 // come (see build) are not needed for the counter: its file is found from
 // the two small proc files alone, and the limits are read, and logged,
-// only for a diagnosis, or at once when debug logging wants them. That
+// only for a diagnosis, or before the start when debug logging wants them
+// (see deferLimits). That
 // spares the command's start four kernel-formatted files (and on ECS an
 // HTTP request): for `exec -- /bin/true` as PID 1, 0.15-0.25 ms of CPU and
 // 8 page faults (one binary, both ways, 600 runs each).
@@ -173,7 +174,8 @@ func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 	}
 	counter := ""
 	find := func() (string, error) {
-		if p.limits != nil && !pl.log.Enabled(context.Background(), slog.LevelDebug) {
+		if p.limits != nil {
+			// Deferred (see deferLimits): not worth reading now.
 			return cgroup.FindOOMKillFile(pl.h.root)
 		}
 		if f := limits().OOMKillFile; f != "" {

@@ -47,10 +47,12 @@ func main() {
 	sigs := entrypoint.CatchSignals(true)
 	switch os.Args[1] {
 	case "wait":
+		sigs.Ready()
 		ctx := sigs.Context(context.Background())
 		fmt.Println("ready")
 		awaitSignal(ctx)
 	case "forked":
+		sigs.Ready()
 		ctx := sigs.Context(context.Background())
 		pid := forkSignalling(syscall.SIGUSR1)
 		if pid < 0 {

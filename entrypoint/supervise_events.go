@@ -1,0 +1,110 @@
+package entrypoint
+
+import (
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// events is what a supervisor waits for: a caught signal, or a wake-up
+// from the reaper after a reap.
+type events interface {
+	// next waits until something happens, or d has passed (for ever if
+	// d < 0), and returns the signals caught meanwhile: none after a
+	// wake-up, a time-out or an interruption.
+	next(d time.Duration) []syscall.Signal
+}
+
+// pipeEvents reads the signal pipe itself, in a blocking poll(2) on this
+// goroutine: no reader goroutine, no dispatcher and no runtime poller,
+// which a start as PID 1 would otherwise pay for. The reaper wakes it by
+// writing a 0, which is no signal, to the same pipe.
+type pipeEvents struct {
+	fd      int              // the pipe's read end (non-blocking)
+	pending []syscall.Signal // caught before the hand-over, passed on first
+}
+
+func (e *pipeEvents) next(d time.Duration) []syscall.Signal {
+	if len(e.pending) > 0 {
+		p := e.pending
+		e.pending = nil
+		return p
+	}
+	ms := -1
+	if d >= 0 {
+		ms = int((d + time.Millisecond - 1) / time.Millisecond)
+	}
+	fds := []unix.PollFd{{Fd: int32(e.fd), Events: unix.POLLIN}}
+	if _, err := unix.Poll(fds, ms); err != nil {
+		return nil // EINTR: the caller looks again
+	}
+	var buf [64]byte
+	n, err := unix.Read(e.fd, buf[:])
+	if err != nil || n <= 0 {
+		return nil
+	}
+	out := make([]syscall.Signal, 0, n)
+	for _, b := range buf[:n] {
+		if b != 0 {
+			out = append(out, syscall.Signal(b))
+		}
+	}
+	return out
+}
+
+// chanEvents waits on channels: os/signal's (where there is no pipe) and
+// the reaper's.
+type chanEvents struct {
+	other  <-chan os.Signal
+	reaped <-chan struct{}
+}
+
+func (e chanEvents) next(d time.Duration) []syscall.Signal {
+	var timeout <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case sig := <-e.other:
+		if n, ok := sig.(syscall.Signal); ok {
+			return []syscall.Signal{n}
+		}
+	case <-e.reaped:
+	case <-timeout:
+	}
+	return nil
+}
+
+// handOver makes the supervisor, not the pipe's reader, read the signals
+// from now on, once takeOver has stopped the dispatcher. It returns what
+// the supervisor waits on, and where the reaper writes its wake-ups (-1:
+// to its channel).
+func (s *Signals) handOver(reaped <-chan struct{}) (ev events, wakeFD int) {
+	if s.pipe == nil {
+		return chanEvents{other: s.other, reaped: reaped}, -1
+	}
+	var pending []syscall.Signal
+	// The reader may be waiting to pass one on: take it meanwhile.
+	done := s.pipe.stop()
+	for waiting := true; waiting; {
+		select {
+		case sig := <-s.other:
+			pending = append(pending, sig.(syscall.Signal))
+		case <-done:
+			waiting = false
+		}
+	}
+	for drained := false; !drained; {
+		select {
+		case sig := <-s.other:
+			pending = append(pending, sig.(syscall.Signal))
+		default:
+			drained = true
+		}
+	}
+	return &pipeEvents{fd: s.pipe.fd, pending: pending}, s.pipe.w
+}
