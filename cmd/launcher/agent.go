@@ -14,7 +14,7 @@ import (
 // of Command.ExtraFiles there, for a child and for an exec alike.
 const secretFD = 3
 
-func (pl planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
+func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan {
 	a, err := jnlp.Parse(pl.h.lookup, args)
 	if err != nil {
 		return p.fail(exitUsage, err.Error())
@@ -126,7 +126,7 @@ func agentJava(getenv func(string) string) (string, int, error) {
 
 // planJar decides where agent.jar comes from. A reason means the run cannot
 // go ahead (exit 66).
-func (pl planner) planJar(a jnlp.Agent, home string) (path, source, reason string) {
+func (pl *planner) planJar(a jnlp.Agent, home string) (path, source, reason string) {
 	jar := a.Jar
 	if jar == "" {
 		jar = defaultJarPath
@@ -149,7 +149,7 @@ func (pl planner) planJar(a jnlp.Agent, home string) (path, source, reason strin
 	return filepath.Join(pl.cacheDir(home), "agent.jar"), "download", ""
 }
 
-func (pl planner) cacheDir(home string) string {
+func (pl *planner) cacheDir(home string) string {
 	if pl.cfg.CacheDir != "" {
 		return pl.cfg.CacheDir
 	}

@@ -75,13 +75,13 @@ type planner struct {
 }
 
 // awaitSignals is pl.signals, when there is one.
-func (pl planner) awaitSignals() {
+func (pl *planner) awaitSignals() {
 	if pl.signals != nil {
 		pl.signals()
 	}
 }
 
-func (pl planner) build(ctx context.Context, inv invocation) *Plan {
+func (pl *planner) build(ctx context.Context, inv invocation) *Plan {
 	p := &Plan{Mode: inv.mode, Supervise: entrypoint.ShouldSupervise(pl.h.pid, pl.cfg.Subreaper)}
 	supervise := p.Supervise
 	// Read when first needed: by planJVM for a run that sizes a JVM; at
@@ -102,11 +102,11 @@ func (pl planner) build(ctx context.Context, inv invocation) *Plan {
 // read before the command starts, so that the supervisor's first reading
 // of the OOM counter, right after the start and before it forwards a
 // signal, never waits for them (on ECS, an HTTP request of up to 2 s).
-func (pl planner) deferLimits(inv invocation, supervise bool) bool {
+func (pl *planner) deferLimits(inv invocation, supervise bool) bool {
 	return supervise && !pl.planOnly && !inv.sizesJVM() && !pl.log.Enabled(context.Background(), slog.LevelDebug)
 }
 
-func (pl planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {
+func (pl *planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {
 	home, err := entrypoint.PlanHome(pl.identityInput())
 	p.Home = home
 	if err != nil {
@@ -125,7 +125,7 @@ func (pl planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {
 	return pl.planAgent(ctx, p, inv.args)
 }
 
-func (pl planner) identityInput() entrypoint.IdentityInput {
+func (pl *planner) identityInput() entrypoint.IdentityInput {
 	return entrypoint.IdentityInput{
 		Root:     pl.h.root,
 		UID:      pl.h.uid,
@@ -138,7 +138,7 @@ func (pl planner) identityInput() entrypoint.IdentityInput {
 
 // planCommand plans `launcher exec -- CMD ...` and the single-command form.
 // Only exec gets JVM flags, and only when the command is java.
-func (pl planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFlags bool) *Plan {
+func (pl *planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFlags bool) *Plan {
 	path, code, err := entrypoint.LookPath(args[0], pl.h.getenv("PATH"))
 	if err != nil {
 		return p.fail(code, err.Error())
@@ -166,7 +166,7 @@ func (pl planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFl
 // (java launchers from JDK 9 on), then the command line, the last
 // occurrence of an option winning.
 // ctx ends a `java -version` that a signal makes pointless.
-func (pl planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
+func (pl *planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOpts []string, defaultPercent float64) (*JVMPlan, int, error) {
 	java, err := jvm.InspectBefore(ctx, javaPath, pl.awaitSignals)
 	p.awaitLimits()
 	if err != nil {

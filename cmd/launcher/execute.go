@@ -18,7 +18,7 @@ import (
 // for the controller, fetches agent.jar, then hands the finished command to
 // entrypoint. A signal before the child starts ends it with 128+n, after
 // removing what it created.
-func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals) int {
+func (pl *planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals) int {
 	log := pl.log
 	var cleanups []func()
 	undo := func() {
@@ -59,71 +59,9 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 
 	var extra []*os.File
 	if a := p.agent; a != nil && !a.Info {
-		// One client for the wait and the download, made only if one of
-		// them talks to the controller, and dropped before the agent runs.
-		client := jnlp.NewSharedClient(*a)
-		if pl.cfg.ConnectTimeout > 0 {
-			// The wait may be long: every signal that should end it
-			// must be caught by then.
-			ready()
-		}
-		readyURL, err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log, Client: client})
-		if err != nil {
-			if code, ok := stopped(); ok {
-				return code
-			}
-			undo()
-			log.Error("controller not reachable", "error", err)
-			return exitUnavail
-		}
-		if p.Agent.JarSource != "image" {
-			// A download writes a temporary file.
-			ready()
-		}
-		jar, source, err := jnlp.EnsureJar(ctx, *a, jnlp.JarOptions{
-			// The image's jar: p.Agent.Jar is where a download goes,
-			// and a file left there by an earlier run proves nothing.
-			Path:     a.Jar,
-			Download: pl.cfg.AgentDownload,
-			CacheDir: pl.cacheDir(p.Home.Path),
-			Logger:   log,
-			Client:   client,
-			Ready:    readyURL,
-		})
-		client.Close()
-		if err != nil {
-			if code, ok := stopped(); ok {
-				return code
-			}
-			undo()
-			log.Error("agent.jar not available", "error", err)
-			return exitNoInput
-		}
-		// Made only now: a signal or a timeout while waiting leaves
-		// nothing behind.
-		if a.WorkDir != "" {
-			use, warn, err := jnlp.PrepareWorkDir(a.WorkDir, p.Home.Path)
-			if err != nil {
-				undo()
-				log.Error("agent work directory unusable", "dir", a.WorkDir, "error", err)
-				return exitInternal
-			}
-			if warn != "" {
-				log.Warn(warn)
-			}
-			a.WorkDir = use
-		}
-		p.Agent.Jar, p.Agent.JarSource, p.Agent.WorkDir = jar, source, a.WorkDir
-		p.argv, p.fdArgs = agentArgv(p.path, p.JVM.Flags, *a, jar)
-		if len(p.fdArgs) > 0 {
-			f, err := jnlp.ArgsFile(p.fdArgs)
-			if err != nil {
-				undo()
-				log.Error("cannot hand the secret to the agent", "error", err)
-				return exitInternal
-			}
-			// entrypoint puts it at fd 3 for a child and for an exec alike.
-			extra = append(extra, f)
+		var code int
+		if extra, code = pl.prepareAgent(ctx, p, a, ready, stopped, undo); code != exitOK {
+			return code
 		}
 	}
 	if code, ok := stopped(); ok {
@@ -160,7 +98,7 @@ func (pl planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signals
 // spares the command's start four kernel-formatted files (and on ECS an
 // HTTP request): for `exec -- /bin/true` as PID 1, 0.15-0.25 ms of CPU and
 // 8 page faults (one binary, both ways, 600 runs each).
-func (pl planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
+func (pl *planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 	if !p.Supervise {
 		return nil
 	}
@@ -224,4 +162,81 @@ func signalExit(ctx context.Context) int {
 		return se.ExitCode()
 	}
 	return exitInternal
+}
+
+// prepareAgent waits for the controller, fetches agent.jar, prepares the
+// work directory and the agent's command line, and returns the file that
+// hands it its secret, or the exit code that ends the run (exitOK: go on).
+// A method of its own: its locals would otherwise make every run's stack,
+// not only an agent's, outgrow its first 8 KiB (a copy, and page faults).
+func (pl *planner) prepareAgent(ctx context.Context, p *Plan, a *jnlp.Agent, ready func(), stopped func() (int, bool), undo func()) ([]*os.File, int) {
+	log := pl.log
+	var extra []*os.File
+	// One client for the wait and the download, made only if one of
+	// them talks to the controller, and dropped before the agent runs.
+	client := jnlp.NewSharedClient(*a)
+	if pl.cfg.ConnectTimeout > 0 {
+		// The wait may be long: every signal that should end it
+		// must be caught by then.
+		ready()
+	}
+	readyURL, err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log, Client: client})
+	if err != nil {
+		if code, ok := stopped(); ok {
+			return nil, code
+		}
+		undo()
+		log.Error("controller not reachable", "error", err)
+		return nil, exitUnavail
+	}
+	if p.Agent.JarSource != "image" {
+		// A download writes a temporary file.
+		ready()
+	}
+	jar, source, err := jnlp.EnsureJar(ctx, *a, jnlp.JarOptions{
+		// The image's jar: p.Agent.Jar is where a download goes,
+		// and a file left there by an earlier run proves nothing.
+		Path:     a.Jar,
+		Download: pl.cfg.AgentDownload,
+		CacheDir: pl.cacheDir(p.Home.Path),
+		Logger:   log,
+		Client:   client,
+		Ready:    readyURL,
+	})
+	client.Close()
+	if err != nil {
+		if code, ok := stopped(); ok {
+			return nil, code
+		}
+		undo()
+		log.Error("agent.jar not available", "error", err)
+		return nil, exitNoInput
+	}
+	// Made only now: a signal or a timeout while waiting leaves
+	// nothing behind.
+	if a.WorkDir != "" {
+		use, warn, err := jnlp.PrepareWorkDir(a.WorkDir, p.Home.Path)
+		if err != nil {
+			undo()
+			log.Error("agent work directory unusable", "dir", a.WorkDir, "error", err)
+			return nil, exitInternal
+		}
+		if warn != "" {
+			log.Warn(warn)
+		}
+		a.WorkDir = use
+	}
+	p.Agent.Jar, p.Agent.JarSource, p.Agent.WorkDir = jar, source, a.WorkDir
+	p.argv, p.fdArgs = agentArgv(p.path, p.JVM.Flags, *a, jar)
+	if len(p.fdArgs) > 0 {
+		f, err := jnlp.ArgsFile(p.fdArgs)
+		if err != nil {
+			undo()
+			log.Error("cannot hand the secret to the agent", "error", err)
+			return nil, exitInternal
+		}
+		// entrypoint puts it at fd 3 for a child and for an exec alike.
+		extra = append(extra, f)
+	}
+	return extra, exitOK
 }

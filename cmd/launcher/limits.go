@@ -12,7 +12,7 @@ import (
 // limits finds the effective memory and CPU limits: the cgroup's, the
 // LAUNCHER_* overrides over them, and the ECS task metadata for whichever
 // of the two is still missing.
-func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cgroup.Limits {
+func (pl *planner) limits(ctx context.Context, inv invocation, supervise bool) cgroup.Limits {
 	// A plain exec of a command that is not java needs no limits: skip the
 	// reads, start-up time is a feature.
 	if !pl.needLimits(inv, supervise) {
@@ -36,7 +36,7 @@ func (pl planner) limits(ctx context.Context, inv invocation, supervise bool) cg
 
 // applyOverrides puts LAUNCHER_MEMORY_LIMIT and LAUNCHER_CPU_LIMIT over
 // what detection found.
-func (pl planner) applyOverrides(lim *cgroup.Limits) {
+func (pl *planner) applyOverrides(lim *cgroup.Limits) {
 	if m := uint64(pl.cfg.MemoryLimit); m > 0 {
 		// Detection reads such values as "no limit"; taken literally they
 		// would size a heap for memory the machine does not have.
@@ -57,7 +57,7 @@ const ignoredMemoryLimit = "LAUNCHER_MEMORY_LIMIT is at or above the host's memo
 
 // fillFromECS fills the limits still missing from the ECS task metadata,
 // when the endpoint is set.
-func (pl planner) fillFromECS(ctx context.Context, lim *cgroup.Limits) {
+func (pl *planner) fillFromECS(ctx context.Context, lim *cgroup.Limits) {
 	uri := ecs.URI(pl.h.getenv)
 	if uri == "" {
 		return
@@ -83,7 +83,7 @@ func (pl planner) fillFromECS(ctx context.Context, lim *cgroup.Limits) {
 	}
 }
 
-func (pl planner) needLimits(inv invocation, supervise bool) bool {
+func (pl *planner) needLimits(inv invocation, supervise bool) bool {
 	return pl.planOnly || supervise || inv.sizesJVM()
 }
 

@@ -150,7 +150,7 @@ func shellJoin(words []string) string {
 }
 
 // logPlan writes the decisions of a run, one line each.
-func (pl planner) logPlan(p *Plan) {
+func (pl *planner) logPlan(p *Plan) {
 	log := pl.log
 	if p.limits == nil {
 		pl.logLimits(slog.LevelInfo, p.Limits)
@@ -170,7 +170,7 @@ func (pl planner) logPlan(p *Plan) {
 }
 
 // logLimits writes the limits found, when they were read.
-func (pl planner) logLimits(level slog.Level, l cgroup.Limits) {
+func (pl *planner) logLimits(level slog.Level, l cgroup.Limits) {
 	if l.Cgroup == "not read" {
 		return
 	}
