@@ -44,12 +44,14 @@ func execClean(path string, args, env []string, pending func() *SignalError) err
 // SIG_DFL: SIGPIPE, which the launcher ignores once it catches signals,
 // and any inherited ignored that neither the launcher nor Go took over
 // (SIGPROF; SIGHUP or SIGINT before catching starts).
-func defaultIgnoredSignals() { replaceIgnored(kernelSigaction{}) }
+func defaultIgnoredSignals() { replaceIgnored(kernelSigaction{}, 0) }
 
 // replaceIgnored gives every signal that is ignored now the action act.
-func replaceIgnored(act kernelSigaction) {
+// The signals in handled (bit n-1 for signal n) have a handler of ours, so
+// are not ignored, and need no system call to tell.
+func replaceIgnored(act kernelSigaction, handled uint64) {
 	for sig := 1; sig <= sigRTMax; sig++ {
-		if sig == int(syscall.SIGKILL) || sig == int(syscall.SIGSTOP) {
+		if sig == int(syscall.SIGKILL) || sig == int(syscall.SIGSTOP) || handled&(1<<(sig-1)) != 0 {
 			continue
 		}
 		var old kernelSigaction
@@ -108,8 +110,9 @@ func nopAction() (kernelSigaction, bool) {
 // signal (see defaultIgnoredSignals; 32 and 34 too where os/signal catches)
 // gets the no-op handler, which execve resets to the default in the
 // command. Without one, they are set to the default, and the returned
-// function ignores 32 and 34 again once the command has started.
-func forkDispositions() (after func()) {
+// function ignores 32 and 34 again once the command has started. handled
+// is as for replaceIgnored.
+func forkDispositions(handled uint64) (after func()) {
 	act, ok := nopAction()
 	if !ok {
 		defaultIgnoredSignals()
@@ -118,7 +121,7 @@ func forkDispositions() (after func()) {
 			dropUncatchable(34)
 		}
 	}
-	replaceIgnored(act)
+	replaceIgnored(act, handled)
 	return func() {}
 }
 

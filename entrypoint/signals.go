@@ -193,6 +193,15 @@ func (s *Signals) takeOver() *SignalError {
 	return s.received()
 }
 
+// handled returns the signals that have a handler of ours (see
+// replaceIgnored): none where os/signal catches.
+func (s *Signals) handled() uint64 {
+	if s.pipe == nil {
+		return 0
+	}
+	return s.pipe.handled()
+}
+
 // received returns the terminating signal that cancelled s.ctx, or nil.
 func (s *Signals) received() *SignalError {
 	if se, ok := context.Cause(s.ctx).(*SignalError); ok {

@@ -113,6 +113,16 @@ func (p *signalPipe) catch(sigs []syscall.Signal) {
 	p.unblockInherited(sigs)
 }
 
+// handled returns the signals with a handler of ours, bit n-1 for signal
+// n; uncatch takes them back.
+func (p *signalPipe) handled() uint64 {
+	var set uint64
+	for _, sig := range p.caught {
+		set |= 1 << (uint(sig) - 1)
+	}
+	return set
+}
+
 // uncatch gives the caught signals their default action back, for the
 // last moment before an exec: a signal written to the pipe after its last
 // read would be lost with the pipe, and the command would start as if it
@@ -129,6 +139,7 @@ func (p *signalPipe) uncatch() {
 			_ = rtSigaction(int(sig), &dfl, nil)
 		}
 	}
+	p.caught = nil
 }
 
 // unblockInherited makes sure that a thread takes each of sigs. Every

@@ -70,7 +70,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 
 	// Signals left ignored (SIGPIPE, and any inherited ignored that is not
 	// caught) would be ignored in the command too: see forkDispositions.
-	afterFork := forkDispositions()
+	afterFork := forkDispositions(sigs.handled())
 	terminal := stdinIsControllingTerminal()
 	var pid int
 	err := startAsShells(cmd, logger, func(c Command) (err error) {
