@@ -22,16 +22,10 @@ type events interface {
 // which a start as PID 1 would otherwise pay for. The reaper wakes it by
 // writing a 0, which is no signal, to the same pipe.
 type pipeEvents struct {
-	fd      int              // the pipe's read end (non-blocking)
-	pending []syscall.Signal // caught before the hand-over, passed on first
+	fd int // the pipe's read end (non-blocking)
 }
 
 func (e *pipeEvents) next(d time.Duration) []syscall.Signal {
-	if len(e.pending) > 0 {
-		p := e.pending
-		e.pending = nil
-		return p
-	}
 	ms := -1
 	if d >= 0 {
 		ms = int((d + time.Millisecond - 1) / time.Millisecond)
@@ -79,32 +73,17 @@ func (e chanEvents) next(d time.Duration) []syscall.Signal {
 	return nil
 }
 
-// handOver makes the supervisor, not the pipe's reader, read the signals
+// handOver makes the supervisor, not the dispatcher, act on the signals
 // from now on, once takeOver has stopped the dispatcher. It returns what
 // the supervisor waits on, and where the reaper writes its wake-ups (-1:
-// to its channel).
+// to its channel). A pipe that nobody read during set-up is read by the
+// supervisor itself; one whose reader runs keeps it: that set-up used the
+// runtime's poller anyway, and a supervisor blocked in poll(2) instead of
+// parked would make the runtime start a thread to watch the poller
+// (about 0.1 MiB more resident for the life of the agent).
 func (s *Signals) handOver(reaped <-chan struct{}) (ev events, wakeFD int) {
-	if s.pipe == nil {
+	if s.pipe == nil || s.reading {
 		return chanEvents{other: s.other, reaped: reaped}, -1
 	}
-	var pending []syscall.Signal
-	// The reader may be waiting to pass one on: take it meanwhile.
-	done := s.pipe.stop()
-	for waiting := true; waiting; {
-		select {
-		case sig := <-s.other:
-			pending = append(pending, sig.(syscall.Signal))
-		case <-done:
-			waiting = false
-		}
-	}
-	for drained := false; !drained; {
-		select {
-		case sig := <-s.other:
-			pending = append(pending, sig.(syscall.Signal))
-		default:
-			drained = true
-		}
-	}
-	return &pipeEvents{fd: s.pipe.fd, pending: pending}, s.pipe.w
+	return &pipeEvents{fd: s.pipe.fd}, s.pipe.w
 }
