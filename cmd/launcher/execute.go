@@ -180,14 +180,19 @@ func (pl *planner) prepareAgent(ctx context.Context, p *Plan, a *jnlp.Agent, rea
 		// must be caught by then.
 		ready()
 	}
-	readyURL, err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log, Client: client})
-	if err != nil {
-		if code, ok := stopped(); ok {
-			return nil, code
+	// failed ends the run after a wait or a download that failed: with
+	// 128+n if a signal cut it short.
+	failed := func(code int, msg string, err error) ([]*os.File, int) {
+		if c, ok := stopped(); ok {
+			return nil, c
 		}
 		undo()
-		log.Error("controller not reachable", "error", err)
-		return nil, exitUnavail
+		log.Error(msg, "error", err)
+		return nil, code
+	}
+	readyURL, err := jnlp.WaitReady(ctx, *a, jnlp.WaitOptions{Timeout: pl.cfg.ConnectTimeout, Logger: log, Client: client})
+	if err != nil {
+		return failed(exitUnavail, "controller not reachable", err)
 	}
 	if p.Agent.JarSource != "image" {
 		// A download writes a temporary file.
@@ -205,12 +210,7 @@ func (pl *planner) prepareAgent(ctx context.Context, p *Plan, a *jnlp.Agent, rea
 	})
 	client.Close()
 	if err != nil {
-		if code, ok := stopped(); ok {
-			return nil, code
-		}
-		undo()
-		log.Error("agent.jar not available", "error", err)
-		return nil, exitNoInput
+		return failed(exitNoInput, "agent.jar not available", err)
 	}
 	// Made only now: a signal or a timeout while waiting leaves
 	// nothing behind.
