@@ -149,6 +149,9 @@ func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 		return ExitInternal
 	}
 	err := startAsShells(cmd, logger, func(c Command) error { return execClean(c.Path, c.Args, c.Env, pending) })
+	if sigs != nil {
+		sigs.recatch()
+	}
 	var se *SignalError
 	if errors.As(err, &se) {
 		logger.Info("not starting the command: signal received", "signal", se.Signal.String())

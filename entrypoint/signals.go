@@ -22,8 +22,9 @@ type Signals struct {
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
 
-	pipe     *signalPipe // where the caught signals come from; nil: os/signal
-	notified []os.Signal // the terminating signals os/signal catches, when it does
+	pipe         *signalPipe                   // where the caught signals come from; nil: os/signal
+	notified     []os.Signal                   // the terminating signals os/signal catches, when it does
+	caughtBefore map[os.Signal]kernelSigaction // what uncatch took back; nil until it did
 
 	begin     func() // starts the catching
 	beginOnce sync.Once
@@ -217,13 +218,46 @@ func (s *Signals) received() *SignalError {
 // that comes later is no longer caught (see uncatch): it takes its default
 // action, as it would in the command.
 func (s *Signals) pendingTermination() *SignalError {
-	if s.pipe != nil {
-		s.pipe.uncatch()
-	} else if len(s.notified) > 0 {
-		// Go's defaults: SIGTERM, SIGINT and SIGHUP kill.
-		signal.Reset(s.notified...)
-	}
+	s.uncatch()
 	return s.unreadTermination()
+}
+
+// uncatch gives the caught signals their default action back, once, for
+// the last moment before an exec: a signal caught after the last read
+// would be lost with the pipe (or os/signal's channel), and the command
+// would start as if it had never been sent. Now it does to the launcher
+// what it would do to the command (a SIGTERM ends it, killed by SIGTERM).
+// The kernel's action is set directly: os/signal's Reset would put back an
+// inherited SIG_IGN of SIGHUP and SIGINT, which the command would inherit.
+// recatch undoes it, for an exec that failed.
+func (s *Signals) uncatch() {
+	if s.caughtBefore != nil {
+		return
+	}
+	sigs := s.notified
+	if s.pipe != nil {
+		sigs = nil
+		for _, sig := range s.pipe.uncaught() {
+			sigs = append(sigs, sig)
+		}
+	}
+	s.caughtBefore = make(map[os.Signal]kernelSigaction, len(sigs))
+	var dfl kernelSigaction
+	for _, sig := range sigs {
+		var old kernelSigaction
+		if rtSigaction(int(sig.(syscall.Signal)), &dfl, &old) == nil {
+			s.caughtBefore[sig] = old
+		}
+	}
+}
+
+// recatch puts back what uncatch took, so that a signal during the
+// clean-up after a failed exec does not cut it short; the launcher then
+// exits without reading it.
+func (s *Signals) recatch() {
+	for sig, act := range s.caughtBefore {
+		_ = rtSigaction(int(sig.(syscall.Signal)), &act, nil)
+	}
 }
 
 // unreadTermination reads every signal caught and not yet read, and

@@ -114,7 +114,7 @@ func (p *signalPipe) catch(sigs []syscall.Signal) {
 }
 
 // handled returns the signals with a handler of ours, bit n-1 for signal
-// n; uncatch takes them back.
+// n.
 func (p *signalPipe) handled() uint64 {
 	var set uint64
 	for _, sig := range p.caught {
@@ -123,23 +123,18 @@ func (p *signalPipe) handled() uint64 {
 	return set
 }
 
-// uncatch gives the caught signals their default action back, for the
-// last moment before an exec: a signal written to the pipe after its last
-// read would be lost with the pipe, and the command would start as if it
-// had never been sent. Now the signal does to the launcher what it would
-// do to the command (a SIGTERM ends it, killed by SIGTERM). The fault
-// signals keep the handler that passes real faults to the runtime, which
-// needs them until the exec: one sent then is still lost. Nothing is put
-// back: execve would reset the handlers anyway, and if it fails the
-// launcher only reports that and exits.
-func (p *signalPipe) uncatch() {
-	var dfl kernelSigaction
+// uncaught lists the signals that get their default action back for the
+// last moment before an exec (see Signals.uncatch): every caught one but
+// the fault signals, whose handler passes real faults on to the runtime,
+// which needs them until the exec (one sent then is still lost).
+func (p *signalPipe) uncaught() []syscall.Signal {
+	var out []syscall.Signal
 	for _, sig := range p.caught {
 		if !raisedByFaults(sig) {
-			_ = rtSigaction(int(sig), &dfl, nil)
+			out = append(out, sig)
 		}
 	}
-	p.caught = nil
+	return out
 }
 
 // unblockInherited makes sure that a thread takes each of sigs. Every
