@@ -22,8 +22,8 @@ import (
 // rt_sigaction. It also cannot catch 32 and 34, which the runtime leaves
 // to libc, so those could not be forwarded.
 type signalPipe struct {
-	r    *os.File // read end, in the runtime's poller (stop can end a Read); nil until startReader
-	fd   int      // the same, for reading it raw while no reader runs
+	r    *os.File // read end (a duplicate), in the runtime's poller (stop can end a Read); nil until startReader
+	fd   int      // read end, for reading it raw while no reader runs
 	w    int      // write end, where the handlers write
 	act  kernelSigaction
 	done chan struct{} // closed when the reader has ended, or never started
@@ -71,13 +71,19 @@ func openSignalPipe() (*signalPipe, error) {
 // blocking while out is full (the pipe holds the rest), waiting in the
 // runtime's poller; once.
 func (p *signalPipe) startReader(out chan<- os.Signal) error {
-	// Kept even if it fails: the file would close fd once collected.
-	p.r = os.NewFile(uintptr(p.fd), "signal pipe")
-	// Only a file in the poller has deadlines, and stop needs one.
-	if err := p.r.SetReadDeadline(time.Time{}); err != nil {
+	// A descriptor of its own for the file, which closes it when it is
+	// collected: p.fd stays open for the raw reads whatever happens here.
+	fd, err := unix.FcntlInt(uintptr(p.fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
 		return fmt.Errorf("signal pipe: %w", err)
 	}
-	p.done = make(chan struct{})
+	r := os.NewFile(uintptr(fd), "signal pipe")
+	// Only a file in the poller has deadlines, and stop needs one.
+	if err := r.SetReadDeadline(time.Time{}); err != nil {
+		r.Close()
+		return fmt.Errorf("signal pipe: %w", err)
+	}
+	p.r, p.done = r, make(chan struct{})
 	go p.read(out)
 	return nil
 }

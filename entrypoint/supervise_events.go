@@ -34,6 +34,12 @@ func (e *pipeEvents) next(d time.Duration) []syscall.Signal {
 	if _, err := unix.Poll(fds, ms); err != nil {
 		return nil // EINTR: the caller looks again
 	}
+	if fds[0].Revents&(unix.POLLNVAL|unix.POLLERR) != 0 {
+		// No pipe to wait on (never seen): no spinning at least; the
+		// caller still looks at the reaper's status every time.
+		time.Sleep(10 * time.Millisecond)
+		return nil
+	}
 	var buf [64]byte
 	n, err := unix.Read(e.fd, buf[:])
 	if err != nil || n <= 0 {

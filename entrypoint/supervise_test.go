@@ -162,3 +162,27 @@ func TestSuperviseForwardsFromChannel(t *testing.T) {
 		t.Fatal("the SIGTERM in the channel did not reach the command")
 	}
 }
+
+// A pipe that is gone (a descriptor not open) makes poll(2) return at
+// once: the supervisor's wait must still return, and not spin, so that it
+// keeps seeing the reaper's status.
+func TestPipeEventsClosedPipe(t *testing.T) {
+	// Far above anything this process opens, so never reused meanwhile.
+	ev := &pipeEvents{fd: 999_999}
+	done := make(chan time.Duration, 1)
+	go func() {
+		start := time.Now()
+		for i := 0; i < 3; i++ {
+			ev.next(-1)
+		}
+		done <- time.Since(start)
+	}()
+	select {
+	case d := <-done:
+		if d < 20*time.Millisecond {
+			t.Fatalf("3 waits on a closed pipe took %v: spinning", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a wait on a closed pipe did not return")
+	}
+}
