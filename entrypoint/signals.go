@@ -22,9 +22,10 @@ type Signals struct {
 	stop    chan struct{} // closed to end the set-up dispatcher
 	stopped chan struct{} // closed when it has ended
 
-	pipe         *signalPipe                   // where the caught signals come from; nil: os/signal
-	notified     []os.Signal                   // the terminating signals os/signal catches, when it does
-	caughtBefore map[os.Signal]kernelSigaction // what uncatch took back; nil until it did
+	pipe   *signalPipe      // where the caught signals come from; nil: os/signal
+	caught []syscall.Signal // every signal caught so far but SIGPIPE (see catch)
+	// What uncatch took back, to be put back by recatch; nil until then.
+	uncaught []caughtAction
 
 	begin     func() // starts the catching
 	beginOnce sync.Once
@@ -102,24 +103,25 @@ func (s *Signals) startReading() {
 func (s *Signals) catch(sigs []syscall.Signal) {
 	if s.pipe != nil {
 		s.pipe.catch(sigs)
-		return
-	}
-	var notify []os.Signal
-	for _, sig := range sigs {
-		if sig == 32 || sig == 34 {
-			dropUncatchable(int(sig))
-			continue
-		}
-		notify = append(notify, sig)
-	}
-	if len(notify) > 0 {
-		signal.Notify(s.other, notify...)
-		for _, sig := range notify {
-			// Not SIGPIPE, which Go's default would turn into
-			// death on a broken stderr (see terminates).
-			if terminates(sig.(syscall.Signal)) {
-				s.notified = append(s.notified, sig)
+	} else {
+		var notify []os.Signal
+		for _, sig := range sigs {
+			if sig == 32 || sig == 34 {
+				dropUncatchable(int(sig))
+				continue
 			}
+			notify = append(notify, sig)
+		}
+		if len(notify) > 0 {
+			signal.Notify(s.other, notify...)
+		}
+	}
+	for _, sig := range sigs {
+		// Not SIGPIPE, which is dropped, not caught (see
+		// signalPipe.catch), and which Go's default would turn into
+		// death on a broken stderr (see terminates).
+		if sig != syscall.SIGPIPE && (s.pipe != nil || sig != 32 && sig != 34) {
+			s.caught = append(s.caught, sig)
 		}
 	}
 }
@@ -194,13 +196,16 @@ func (s *Signals) takeOver() *SignalError {
 	return s.received()
 }
 
-// handled returns the signals that have a handler of ours (see
-// replaceIgnored): none where os/signal catches.
+// handled returns the signals that have a handler of ours, bit n-1 for
+// signal n (see replaceIgnored): none where os/signal catches.
 func (s *Signals) handled() uint64 {
-	if s.pipe == nil {
-		return 0
+	var set uint64
+	if s.pipe != nil {
+		for _, sig := range s.caught {
+			set |= 1 << (uint(sig) - 1)
+		}
 	}
-	return s.pipe.handled()
+	return set
 }
 
 // received returns the terminating signal that cancelled s.ctx, or nil.
@@ -229,34 +234,35 @@ func (s *Signals) pendingTermination() *SignalError {
 // what it would do to the command (a SIGTERM ends it, killed by SIGTERM).
 // The kernel's action is set directly: os/signal's Reset would put back an
 // inherited SIG_IGN of SIGHUP and SIGINT, which the command would inherit.
+// The fault signals keep the handler that passes real faults on to the
+// runtime, which needs them until the exec (one sent then is still lost).
 // recatch undoes it, for an exec that failed.
 func (s *Signals) uncatch() {
-	if s.caughtBefore != nil {
+	if s.uncaught != nil {
 		return
 	}
-	sigs := s.notified
-	if s.pipe != nil {
-		sigs = nil
-		for _, sig := range s.pipe.uncaught() {
-			sigs = append(sigs, sig)
-		}
-	}
-	s.caughtBefore = make(map[os.Signal]kernelSigaction, len(sigs))
+	s.uncaught = []caughtAction{}
 	var dfl kernelSigaction
-	for _, sig := range sigs {
+	for _, sig := range s.caught {
 		var old kernelSigaction
-		if rtSigaction(int(sig.(syscall.Signal)), &dfl, &old) == nil {
-			s.caughtBefore[sig] = old
+		if terminates(sig) && !raisedByFaults(sig) && rtSigaction(int(sig), &dfl, &old) == nil {
+			s.uncaught = append(s.uncaught, caughtAction{sig, old})
 		}
 	}
+}
+
+// caughtAction is a signal's action before uncatch.
+type caughtAction struct {
+	sig syscall.Signal
+	act kernelSigaction
 }
 
 // recatch puts back what uncatch took, so that a signal during the
 // clean-up after a failed exec does not cut it short; the launcher then
 // exits without reading it.
 func (s *Signals) recatch() {
-	for sig, act := range s.caughtBefore {
-		_ = rtSigaction(int(sig.(syscall.Signal)), &act, nil)
+	for _, c := range s.uncaught {
+		_ = rtSigaction(int(c.sig), &c.act, nil)
 	}
 }
 

@@ -28,8 +28,6 @@ type signalPipe struct {
 	act  kernelSigaction
 	done chan struct{} // closed when the reader has ended, or never started
 
-	caught []syscall.Signal // every signal given a handler of ours
-
 	// The thread that takes signals blocked at start: nil until one is.
 	unblock   chan unix.Sigset_t
 	unblocked chan struct{}
@@ -114,33 +112,8 @@ func (p *signalPipe) catch(sigs []syscall.Signal) {
 			act.handler = sigToPipeIfSentPC
 		}
 		_ = rtSigaction(int(sig), &act, nil)
-		p.caught = append(p.caught, sig)
 	}
 	p.unblockInherited(sigs)
-}
-
-// handled returns the signals with a handler of ours, bit n-1 for signal
-// n.
-func (p *signalPipe) handled() uint64 {
-	var set uint64
-	for _, sig := range p.caught {
-		set |= 1 << (uint(sig) - 1)
-	}
-	return set
-}
-
-// uncaught lists the signals that get their default action back for the
-// last moment before an exec (see Signals.uncatch): every caught one but
-// the fault signals, whose handler passes real faults on to the runtime,
-// which needs them until the exec (one sent then is still lost).
-func (p *signalPipe) uncaught() []syscall.Signal {
-	var out []syscall.Signal
-	for _, sig := range p.caught {
-		if !raisedByFaults(sig) {
-			out = append(out, sig)
-		}
-	}
-	return out
 }
 
 // unblockInherited makes sure that a thread takes each of sigs. Every
