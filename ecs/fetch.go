@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
-
 	"github.com/jenkins-launcher/launcher/internal/backoff"
 )
 
@@ -52,23 +50,21 @@ func Fetch(ctx context.Context, client *http.Client, uri string, logger *slog.Lo
 	ctx, cancel := context.WithTimeout(ctx, Budget)
 	defer cancel()
 
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, taskURL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, taskURL, nil)
 	if err != nil {
 		return limits, fmt.Errorf("ecs task metadata %s: %w", taskURL, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	rc := &retryablehttp.Client{
-		HTTPClient:   client,
-		RetryWaitMin: retryWaitMin,
-		RetryWaitMax: retryWaitMax,
-		RetryMax:     retryMax,
-		CheckRetry:   retryPolicy(logger, taskURL),
-		Backoff:      cappedBackoff,
-		// Hand back the last response so the error can name its status.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
 	start := time.Now()
-	resp, err := rc.Do(req)
+	// The last response when the retries run out, so the error can name
+	// its status. Retry-After is not read: it could ask for longer than
+	// the whole Budget.
+	resp, err := backoff.Do(req, backoff.Retry{
+		Client:  client,
+		Retries: retryMax,
+		Check:   retryPolicy(logger, taskURL),
+		Wait:    func(n int) time.Duration { return backoff.Step(retryWaitMin, retryWaitMax, n) },
+	})
 	if err != nil {
 		return limits, fmt.Errorf("ecs task metadata %s: gave up after %s: %w",
 			taskURL, time.Since(start).Round(time.Millisecond), err)
@@ -109,7 +105,7 @@ func taskURL(uri string) (string, error) {
 // retryPolicy retries what an endpoint that is still starting answers:
 // connection errors, 5xx and 429. It stops as soon as ctx is done, so the
 // Budget holds.
-func retryPolicy(logger *slog.Logger, taskURL string) retryablehttp.CheckRetry {
+func retryPolicy(logger *slog.Logger, taskURL string) func(context.Context, *http.Response, error) (bool, error) {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return false, ctxErr
@@ -124,12 +120,6 @@ func retryPolicy(logger *slog.Logger, taskURL string) retryablehttp.CheckRetry {
 		}
 		return false, nil
 	}
-}
-
-// cappedBackoff doubles from min up to max and ignores Retry-After, which
-// could ask for longer than the whole Budget.
-func cappedBackoff(min, max time.Duration, attempt int, _ *http.Response) time.Duration {
-	return backoff.Step(min, max, attempt)
 }
 
 func derefOr[T any](p *T) any {

@@ -2,7 +2,6 @@ package jnlp
 
 import (
 	"math/rand/v2"
-	"net/http"
 	"time"
 
 	"github.com/jenkins-launcher/launcher/internal/backoff"
@@ -17,10 +16,10 @@ const (
 	DefaultAttemptTimeout = 10 * time.Second
 )
 
-// jitterBackoff is a retryablehttp.Backoff: a random wait in the upper half
-// of the current step, so agents started together do not probe in lockstep
-// and the wait never exceeds the step.
-func jitterBackoff(min, max time.Duration, attempt int, _ *http.Response) time.Duration {
+// jitterBackoff is the wait before retry number attempt (0-based): a random
+// wait in the upper half of the current step, so agents started together do
+// not probe in lockstep and the wait never exceeds the step.
+func jitterBackoff(min, max time.Duration, attempt int) time.Duration {
 	d := backoff.Step(min, max, attempt)
 	if d <= 1 {
 		return d

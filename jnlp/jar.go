@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/jenkins-launcher/launcher/internal/backoff"
 )
 
 // JarOptions tunes EnsureJar.
@@ -178,7 +178,7 @@ const jarAttemptTimeout = 2 * time.Minute
 const maxJar = 64 << 20
 
 // download fetches src into o.CacheDir/agent.jar through a temporary file.
-// The request is retried by go-retryablehttp; a body that breaks off or
+// The request is retried by backoff.Do; a body that breaks off or
 // stalls past o.AttemptTimeout makes a new attempt, o.Retries times.
 func download(ctx context.Context, client *http.Client, o JarOptions, log *slog.Logger, src string) (string, int64, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
@@ -199,32 +199,29 @@ func download(ctx context.Context, client *http.Client, o JarOptions, log *slog.
 		select {
 		case <-ctx.Done():
 			return "", 0, context.Cause(ctx)
-		case <-time.After(jitterBackoff(o.MinWait, o.MaxWait, attempt-1, nil)):
+		case <-time.After(jitterBackoff(o.MinWait, o.MaxWait, attempt-1)):
 		}
 	}
 }
 
-// downloadOnce is one attempt: the request (with go-retryablehttp's
-// retries) and the body.
+// downloadOnce is one attempt: the request (with backoff.Do's retries)
+// and the body.
 func downloadOnce(ctx context.Context, client *http.Client, o JarOptions, log *slog.Logger, src string) (string, int64, error) {
-	rc := &retryablehttp.Client{
-		HTTPClient:   client,
-		Logger:       debugLogger{log},
-		RetryWaitMin: o.MinWait,
-		RetryWaitMax: o.MaxWait,
-		RetryMax:     o.Retries,
-		CheckRetry:   downloadRetry,
-		Backoff:      jitterBackoff,
-		// The last answer, not "giving up after N attempts": its status
-		// is the cause to report.
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
 		return "", 0, fmt.Errorf("download URL %q: %w", RedactURL(src), err)
 	}
 	req.Header.Set("User-Agent", "jenkins-launcher")
-	resp, err := rc.Do(req)
+	// The last answer when the retries run out: its status is the
+	// cause to report.
+	resp, err := backoff.Do(req, backoff.Retry{
+		Client:  client,
+		Retries: o.Retries,
+		Check:   downloadRetry,
+		Wait:    func(n int) time.Duration { return jitterBackoff(o.MinWait, o.MaxWait, n) },
+		Log:     log,
+		Name:    RedactURL(src),
+	})
 	if err != nil {
 		return "", 0, errors.New(describe(err))
 	}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math"
 	"net"
 	"net/http"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/jenkins-launcher/launcher/internal/backoff"
 )
 
 // attempt logs one failed or successful attempt and records its cause.
@@ -77,17 +76,7 @@ func (w *waiter) probeHTTP(ctx context.Context, target string) error {
 		}
 		return cause != "", nil
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient:   w.client,
-		Logger:       debugLogger{w.log},
-		RetryWaitMin: w.o.MinWait,
-		RetryWaitMax: w.o.MaxWait,
-		RetryMax:     math.MaxInt32, // the context's deadline bounds the wait
-		CheckRetry:   check,
-		Backoff:      jitterBackoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return fmt.Errorf("readiness URL %q: %w", RedactURL(u), err)
 	}
@@ -95,7 +84,14 @@ func (w *waiter) probeHTTP(ctx context.Context, target string) error {
 		req.Header.Set("Node-Name", w.a.Name)
 	}
 	req.Header.Set("User-Agent", "jenkins-launcher")
-	resp, err := rc.Do(req)
+	resp, err := backoff.Do(req, backoff.Retry{
+		Client:  w.client,
+		Retries: math.MaxInt32, // the context's deadline bounds the wait
+		Check:   check,
+		Wait:    func(n int) time.Duration { return jitterBackoff(w.o.MinWait, w.o.MaxWait, n) },
+		Log:     w.log,
+		Name:    RedactURL(u),
+	})
 	if resp != nil {
 		resp.Body.Close()
 	}
@@ -129,7 +125,7 @@ func (w *waiter) probeTCP(ctx context.Context, addr string) error {
 			return nil
 		}
 		w.attempt(n, addr, describe(err))
-		t := time.NewTimer(jitterBackoff(w.o.MinWait, w.o.MaxWait, n-1, nil))
+		t := time.NewTimer(jitterBackoff(w.o.MinWait, w.o.MaxWait, n-1))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -147,12 +143,3 @@ const cutOff = "no answer before the connect timeout"
 func cutByLimit(ctx context.Context) bool {
 	return errors.Is(context.Cause(ctx), errWaitTimeout)
 }
-
-// debugLogger is retryablehttp's LeveledLogger on our logger at debug level:
-// WaitReady logs each attempt itself, once.
-type debugLogger struct{ l *slog.Logger }
-
-func (d debugLogger) Error(msg string, kv ...interface{}) { d.l.Debug(msg, kv...) }
-func (d debugLogger) Info(msg string, kv ...interface{})  { d.l.Debug(msg, kv...) }
-func (d debugLogger) Debug(msg string, kv ...interface{}) { d.l.Debug(msg, kv...) }
-func (d debugLogger) Warn(msg string, kv ...interface{})  { d.l.Debug(msg, kv...) }

@@ -1,5 +1,6 @@
-// Package backoff holds the one retry schedule that the controller
-// readiness check (jnlp) and the ECS metadata fetch (ecs) share.
+// Package backoff holds the retry schedule and the HTTP retry loop that the
+// controller readiness check and the agent.jar download (jnlp) and the ECS
+// metadata fetch (ecs) share.
 package backoff
 
 import "time"
