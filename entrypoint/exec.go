@@ -152,13 +152,20 @@ func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 	if sigs != nil {
 		sigs.recatch()
 	}
+	return execFailed(cmd.Path, err, logger)
+}
+
+// execFailed reports an exec that did not happen and returns the exit
+// code. A function of its own: its logging would make execCommand's frame
+// larger, on the launcher's start-up stack (see cmd/launcher's run).
+func execFailed(path string, err error, logger *slog.Logger) int {
 	var se *SignalError
 	if errors.As(err, &se) {
 		logger.Info("not starting the command: signal received", "signal", se.Signal.String())
 		return se.ExitCode()
 	}
-	code, err := execError(cmd.Path, err)
-	logger.Error("cannot execute the command", "path", cmd.Path, "err", err, "exit_code", code)
+	code, err := execError(path, err)
+	logger.Error("cannot execute the command", "path", path, "err", err, "exit_code", code)
 	return code
 }
 

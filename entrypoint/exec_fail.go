@@ -26,6 +26,15 @@ const headSize = 256
 // /bin/sh instead (see asScript). Without a /bin/sh the first error stands.
 func startAsShells(cmd Command, logger *slog.Logger, start func(Command) error) error {
 	err := start(cmd)
+	if !errors.Is(err, syscall.ENOEXEC) {
+		return err
+	}
+	return startScript(cmd, logger, start, err)
+}
+
+// startScript is startAsShells after an ENOEXEC, in a function of its own
+// so that the common path keeps a small frame (see cmd/launcher's run).
+func startScript(cmd Command, logger *slog.Logger, start func(Command) error, err error) error {
 	script, ok := asScript(cmd, err)
 	if !ok {
 		return err

@@ -14,7 +14,7 @@ import (
 // the error (wrapping ErrNoHome) returned. Passwd trouble is never fatal:
 // it degrades to nss_wrapper, then to USER and LOGNAME, with a warning.
 func ApplyHome(in IdentityInput, p HomePlan) (env []string, cleanup func(), err error) {
-	in = in.withDefaults()
+	in.setDefaults()
 	var undo []func()
 	cleanup = func() {
 		for i := len(undo) - 1; i >= 0; i-- {
@@ -28,7 +28,7 @@ func ApplyHome(in IdentityInput, p HomePlan) (env []string, cleanup func(), err 
 	if cur, ok := in.Getenv("HOME"); !ok || cur != p.Path {
 		env = append(env, "HOME="+p.Path)
 	}
-	pw, err := in.applyPasswd(p, &undo)
+	pw, err := in.applyPasswd(&p, &undo)
 	if err != nil {
 		cleanup()
 		return nil, func() {}, err
@@ -38,26 +38,41 @@ func ApplyHome(in IdentityInput, p HomePlan) (env []string, cleanup func(), err 
 
 // applyHomeDir makes p.Path a writable directory, switching p to a fallback
 // when a kept or passwd home fails the write test.
-func (in IdentityInput) applyHomeDir(p *HomePlan, undo *[]func()) error {
+func (in *IdentityInput) applyHomeDir(p *HomePlan, undo *[]func()) error {
+	if p.Action != HomeKept && p.Action != HomePasswd {
+		return in.makeHomeDir(p, undo)
+	}
+	if err := probeWritable(in.host(p.Path), p.Path); err != nil {
+		return in.replaceHomeDir(p, undo, err)
+	}
+	if p.Action == HomePasswd {
+		in.Log.Info("using the passwd home", "home", p.Path, "reason", p.Reason)
+	}
+	return nil
+}
+
+// replaceHomeDir switches p to a fallback home when the kept or passwd
+// home failed the write test with err, and makes it. This and makeHomeDir
+// are functions of their own: the common case, a home that passes, then
+// has a small frame on the launcher's start-up stack (see cmd/launcher's
+// run).
+func (in *IdentityInput) replaceHomeDir(p *HomePlan, undo *[]func(), err error) error {
+	in.Log.Warn("home failed the write test, using a fallback", "home", p.Path, "err", err)
+	reasons := []string{err.Error()}
+	if p.Reason != "" {
+		reasons = []string{p.Reason, err.Error()}
+	}
+	path, action, reason, ferr := in.planFallback(reasons)
+	if ferr != nil {
+		return ferr
+	}
+	p.Path, p.Action, p.Reason = path, action, reason
+	return in.makeHomeDir(p, undo)
+}
+
+// makeHomeDir creates or reuses the fallback home p.Path.
+func (in *IdentityInput) makeHomeDir(p *HomePlan, undo *[]func()) error {
 	switch p.Action {
-	case HomeKept, HomePasswd:
-		err := probeWritable(in.host(p.Path), p.Path)
-		if err == nil {
-			if p.Action == HomePasswd {
-				in.Log.Info("using the passwd home", "home", p.Path, "reason", p.Reason)
-			}
-			return nil
-		}
-		in.Log.Warn("home failed the write test, using a fallback", "home", p.Path, "err", err)
-		reasons := []string{err.Error()}
-		if p.Reason != "" {
-			reasons = []string{p.Reason, err.Error()}
-		}
-		path, action, reason, ferr := in.planFallback(reasons)
-		if ferr != nil {
-			return ferr
-		}
-		p.Path, p.Action, p.Reason = path, action, reason
 	case HomeCreate, HomeReuse:
 	default:
 		return fmt.Errorf("%w: action %q is not one of %s, %s, %s, %s", errUnknownPlan, p.Action, HomeKept, HomePasswd, HomeCreate, HomeReuse)
@@ -83,10 +98,18 @@ func (in IdentityInput) applyHomeDir(p *HomePlan, undo *[]func()) error {
 }
 
 // applyPasswd gives a uid without an entry one, as well as it can.
-func (in IdentityInput) applyPasswd(p HomePlan, undo *[]func()) ([]string, error) {
-	switch p.Passwd {
-	case PasswdPresent:
+func (in *IdentityInput) applyPasswd(p *HomePlan, undo *[]func()) ([]string, error) {
+	if p.Passwd == PasswdPresent {
 		return nil, nil
+	}
+	return in.addEntry(*p, undo)
+}
+
+// addEntry is applyPasswd for a uid without an entry, in a function of its
+// own: its frame (1.4 KiB) would otherwise be on the stack of every start,
+// deep in the launcher's start-up path (see cmd/launcher's run).
+func (in *IdentityInput) addEntry(p HomePlan, undo *[]func()) ([]string, error) {
+	switch p.Passwd {
 	case PasswdMissing:
 		return in.missingEntry(p), nil
 	case PasswdAppend, PasswdNSSWrapper:
@@ -129,7 +152,7 @@ func (in IdentityInput) applyPasswd(p HomePlan, undo *[]func()) ([]string, error
 
 // missingEntry is the last resort: programs that ask the environment
 // rather than getpwuid(3) still find a name.
-func (in IdentityInput) missingEntry(p HomePlan) []string {
+func (in *IdentityInput) missingEntry(p HomePlan) []string {
 	name := p.User
 	if name == "" {
 		name = chooseName(in.readPasswd(), in.UserName, p.UID)

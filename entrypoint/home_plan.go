@@ -26,7 +26,7 @@ const (
 // anyway (Reason says why each candidate failed) and an error wrapping
 // ErrNoHome.
 func PlanHome(in IdentityInput) (HomePlan, error) {
-	in = in.withDefaults()
+	in.setDefaults()
 	p := HomePlan{UID: in.UID, GID: in.GID}
 	data := in.readPasswd()
 	entry, found := findUID(data, in.UID)
@@ -51,7 +51,7 @@ func PlanHome(in IdentityInput) (HomePlan, error) {
 
 // readPasswd returns etc/passwd, or nothing when it cannot be read: an
 // image without one (FROM scratch) is an image without entries.
-func (in IdentityInput) readPasswd() []byte {
+func (in *IdentityInput) readPasswd() []byte {
 	path := in.host(etcPasswd)
 	data, err := smallfile.Read(path, maxPasswd)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -62,7 +62,7 @@ func (in IdentityInput) readPasswd() []byte {
 
 // planPasswd chooses how a uid without an entry gets one, and the
 // nss_wrapper library when that is the way.
-func (in IdentityInput) planPasswd(home string) (state, lib string) {
+func (in *IdentityInput) planPasswd(home string) (state, lib string) {
 	if strings.ContainsAny(home, ":\n\x00") {
 		// A home that would break the passwd line cannot be published.
 		return PasswdMissing, ""
@@ -77,7 +77,7 @@ func (in IdentityInput) planPasswd(home string) (state, lib string) {
 }
 
 // planHomePath tries $HOME, the passwd home, then the fallback directories.
-func (in IdentityInput) planHomePath(entry *PasswdEntry) (path, action, reason string, err error) {
+func (in *IdentityInput) planHomePath(entry *PasswdEntry) (path, action, reason string, err error) {
 	home, set := in.Getenv("HOME")
 	why := in.homeProblem("HOME", home, set)
 	if why == "" {
@@ -97,7 +97,7 @@ func (in IdentityInput) planHomePath(entry *PasswdEntry) (path, action, reason s
 
 // planFallback picks the first usable fallback directory; reasons say why
 // the earlier candidates were passed over.
-func (in IdentityInput) planFallback(reasons []string) (path, action, reason string, err error) {
+func (in *IdentityInput) planFallback(reasons []string) (path, action, reason string, err error) {
 	for _, cand := range in.fallbackCandidates() {
 		act, w := in.checkFallback(cand)
 		if w == "" {
@@ -110,7 +110,7 @@ func (in IdentityInput) planFallback(reasons []string) (path, action, reason str
 }
 
 // homeProblem says why value cannot serve as HOME, or "" if it can.
-func (in IdentityInput) homeProblem(label, value string, set bool) string {
+func (in *IdentityInput) homeProblem(label, value string, set bool) string {
 	switch {
 	case !set:
 		return label + " is not set"
@@ -137,7 +137,7 @@ func notDir(path string) bool {
 }
 
 // fallbackCandidates lists $TMPDIR/home-<uid> then /tmp/home-<uid>.
-func (in IdentityInput) fallbackCandidates() []string {
+func (in *IdentityInput) fallbackCandidates() []string {
 	leaf := "home-" + strconv.Itoa(in.UID)
 	var out []string
 	if dir, ok := in.Getenv("TMPDIR"); ok && filepath.IsAbs(dir) {
@@ -152,7 +152,7 @@ func (in IdentityInput) fallbackCandidates() []string {
 // checkFallback says whether cand can be created or reused. A path that
 // exists must be a real directory owned by the uid: in a shared /tmp
 // anything else may have been planted by another user.
-func (in IdentityInput) checkFallback(cand string) (action, problem string) {
+func (in *IdentityInput) checkFallback(cand string) (action, problem string) {
 	host := in.host(cand)
 	fi, err := os.Lstat(host)
 	if errors.Is(err, fs.ErrNotExist) {

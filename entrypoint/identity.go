@@ -74,7 +74,10 @@ type IdentityInput struct {
 	BeforeChange func()
 }
 
-func (in IdentityInput) withDefaults() IdentityInput {
+// setDefaults fills in the defaults of the fields left unset. In place: a
+// copy would sit in the frames of PlanHome and ApplyHome, which run deep
+// in the launcher's start-up stack (see cmd/launcher's run).
+func (in *IdentityInput) setDefaults() {
 	if in.Root == "" {
 		in.Root = "/"
 	}
@@ -93,10 +96,9 @@ func (in IdentityInput) withDefaults() IdentityInput {
 	if in.BeforeChange == nil {
 		in.BeforeChange = func() {}
 	}
-	return in
 }
 
 // host maps a path as the command sees it onto the filesystem under Root.
-func (in IdentityInput) host(path string) string {
+func (in *IdentityInput) host(path string) string {
 	return filepath.Join(in.Root, path)
 }

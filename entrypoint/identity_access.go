@@ -11,6 +11,14 @@ func accessWritable(path string) bool {
 	if unix.Faccessat(unix.AT_FDCWD, path, unix.W_OK|unix.X_OK, unix.AT_EACCESS) == nil {
 		return true
 	}
+	return writableFile(path)
+}
+
+// writableFile is accessWritable's answer for what is not a writable
+// directory, in a function of its own: its unix.Stat_t would sit in the
+// frame of every call, deep in the launcher's start-up stack (see
+// cmd/launcher's run).
+func writableFile(path string) bool {
 	var st unix.Stat_t
 	if err := unix.Stat(path, &st); err != nil || st.Mode&unix.S_IFMT == unix.S_IFDIR {
 		return false

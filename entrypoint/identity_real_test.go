@@ -39,7 +39,7 @@ func TestRootIdentityReal(t *testing.T) {
 			testutil.Unavailable(t, tool+" is not installed")
 		}
 	}
-	lib := IdentityInput{Root: "/"}.findNSSWrapper()
+	lib := (&IdentityInput{Root: "/"}).findNSSWrapper()
 	prog := idBuildProg(t)
 	hostPasswd := idRead(t, "/etc/passwd")
 	for _, tc := range []struct {

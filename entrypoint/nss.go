@@ -32,7 +32,7 @@ func nssLibDirs() []string {
 }
 
 // findNSSWrapper returns the library's path as the child sees it, or "".
-func (in IdentityInput) findNSSWrapper() string {
+func (in *IdentityInput) findNSSWrapper() string {
 	for _, dir := range nssLibDirs() {
 		path := filepath.Join(dir, nssWrapperLib)
 		if fi, err := os.Stat(in.host(path)); err == nil && fi.Mode().IsRegular() {
@@ -46,7 +46,7 @@ func (in IdentityInput) findNSSWrapper() string {
 // a private directory under home and returns the environment that makes a
 // dynamically linked child read them. created says whether the directory
 // is new, so that a failed start can remove it.
-func (in IdentityInput) writeNSSFiles(p HomePlan, line string) (env []string, dir string, created bool, err error) {
+func (in *IdentityInput) writeNSSFiles(p HomePlan, line string) (env []string, dir string, created bool, err error) {
 	dir = filepath.Join(p.Path, nssDirName)
 	created, err = makeOwnedDir(in.host(dir), dir, in.UID)
 	if err != nil {

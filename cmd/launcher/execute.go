@@ -39,19 +39,11 @@ func (pl *planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signal
 	// waits for long. Until then a signal ends it by its default action
 	// with the same 128+n, and there is nothing to clean up.
 	ready := pl.awaitSignals
-	in := pl.identityInput()
-	in.BeforeChange = ready
-	homeEnv, cleanup, err := entrypoint.ApplyHome(in, p.Home)
-	if err != nil {
-		log.Error("no usable home directory", "error", err)
+	homeEnv, cleanup, ok := pl.applyHome(ctx, p)
+	if !ok {
 		return exitInternal
 	}
 	cleanups = append(cleanups, cleanup)
-	homeLevel := slog.LevelDebug
-	if p.Home.Action != entrypoint.HomeKept || p.Home.Passwd != entrypoint.PasswdPresent || p.Agent != nil {
-		homeLevel = slog.LevelInfo
-	}
-	log.Log(ctx, homeLevel, "home", "path", p.Home.Path, "action", p.Home.Action, "passwd", p.Home.Passwd, "uid", p.Home.UID, "gid", p.Home.GID)
 	if code, ok := stopped(); ok {
 		return code
 	}
@@ -68,14 +60,7 @@ func (pl *planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signal
 		return code
 	}
 
-	p.Command = jnlp.Redact(p.argv)
-	startLevel := slog.LevelDebug
-	if p.Agent != nil {
-		startLevel = slog.LevelInfo
-	}
-	if log.Enabled(ctx, startLevel) {
-		log.Log(ctx, startLevel, "starting", "supervise", p.Supervise, "command", fmt.Sprintf("%q", p.Command))
-	}
+	pl.logStart(ctx, p)
 	opts := entrypoint.Options{
 		Subreaper:   pl.cfg.Subreaper,
 		SignalGroup: pl.cfg.SignalGroup,
@@ -86,6 +71,45 @@ func (pl *planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signal
 		NotStarted:  undo,
 	}
 	return entrypoint.Run(entrypoint.Command{Path: p.path, Args: p.argv, Env: env, ExtraFiles: extra}, sigs, opts)
+}
+
+// applyHome makes the plan's home and says so in the log; ok is false
+// when there is none. It, logHome and logStart are functions of their own:
+// their values and logging would otherwise sit in execute's frame on the
+// launcher's start-up stack (see run).
+func (pl *planner) applyHome(ctx context.Context, p *Plan) (env []string, cleanup func(), ok bool) {
+	in := pl.identityInput()
+	in.BeforeChange = pl.awaitSignals
+	env, cleanup, err := entrypoint.ApplyHome(in, p.Home)
+	if err != nil {
+		pl.log.Error("no usable home directory", "error", err)
+		return nil, nil, false
+	}
+	pl.logHome(ctx, p)
+	return env, cleanup, true
+}
+
+// logHome says which home the command gets (see applyHome).
+func (pl *planner) logHome(ctx context.Context, p *Plan) {
+	level := slog.LevelDebug
+	if p.Home.Action != entrypoint.HomeKept || p.Home.Passwd != entrypoint.PasswdPresent || p.Agent != nil {
+		level = slog.LevelInfo
+	}
+	if pl.log.Enabled(ctx, level) {
+		pl.log.Log(ctx, level, "home", "path", p.Home.Path, "action", p.Home.Action, "passwd", p.Home.Passwd, "uid", p.Home.UID, "gid", p.Home.GID)
+	}
+}
+
+// logStart logs the command about to start (see applyHome).
+func (pl *planner) logStart(ctx context.Context, p *Plan) {
+	p.Command = jnlp.Redact(p.argv)
+	level := slog.LevelDebug
+	if p.Agent != nil {
+		level = slog.LevelInfo
+	}
+	if pl.log.Enabled(ctx, level) {
+		pl.log.Log(ctx, level, "starting", "supervise", p.Supervise, "command", fmt.Sprintf("%q", p.Command))
+	}
 }
 
 // oomWatch prepares the OOM diagnosis of a supervised command. Supervise

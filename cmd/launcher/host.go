@@ -26,8 +26,8 @@ type host struct {
 	reserveFD func()
 }
 
-func newHost() host {
-	return host{
+func newHost() *host {
+	return &host{
 		root:     "/",
 		env:      os.Environ(),
 		stdout:   os.Stdout,

@@ -26,7 +26,7 @@ func planRun(t *testing.T, fixture string, env []string, args ...string) (code i
 	var out, errOut strings.Builder
 	h := host{root: root, env: append([]string{"PATH=/usr/bin:/bin", "HOME=/home"}, env...),
 		stdout: &out, stderr: &errOut, pid: 4242, uid: os.Getuid(), gid: os.Getgid(), arch: "amd64"}
-	code = run(h, args)
+	code = run(&h, args)
 	return code, out.String(), errOut.String()
 }
 

@@ -13,6 +13,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"golang.org/x/sys/unix"
 )
@@ -26,7 +27,19 @@ var version = "dev"
 // and initialisation from the cost of the launcher's work.
 var benchExecFirst string
 
+// firstStackOnly is set only in a test's build (-ldflags -X
+// main.firstStackOnly=1): no goroutine's stack may then grow past 4 KiB,
+// the main goroutine's first stack, and run starts below a frame of
+// stackMargin bytes, so that a start-up path that comes within that
+// margin of outgrowing it fails with "stack overflow"
+// (TestStartFitsFirstStack; see run).
+var firstStackOnly string
+
 func main() {
+	if firstStackOnly != "" {
+		debug.SetMaxStack(4096)
+		os.Exit(runWithMargin(newHost(), os.Args[1:]))
+	}
 	if benchExecFirst != "" {
 		benchExec()
 	}
@@ -44,6 +57,17 @@ func reserveSecretFD() {
 	if err == nil && fd != secretFD {
 		unix.Close(fd)
 	}
+}
+
+// stackMargin is the stack that TestStartFitsFirstStack keeps free below
+// run: room for what an environment, a passwd file or a Go release other
+// than the test's may add.
+const stackMargin = 256
+
+//go:noinline
+func runWithMargin(h *host, args []string) int {
+	var margin [stackMargin]byte
+	return run(h, args) + int(lastByte(margin[:]))
 }
 
 func benchExec() {

@@ -31,7 +31,11 @@ type Plan struct {
 	limits func() cgroup.Limits // Limits still to come (see build); nil once they are in
 }
 
-// awaitLimits fills in Limits when they are still to come.
+// awaitLimits fills in Limits when they are still to come. Not inlined:
+// the Limits value would sit in its callers' frames, on the start-up
+// stack (see run).
+//
+//go:noinline
 func (p *Plan) awaitLimits() {
 	if p.limits != nil {
 		p.Limits = p.limits()

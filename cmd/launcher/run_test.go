@@ -153,7 +153,7 @@ func TestNeedSignals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inv, err := parseInvocation(tc.args)
-			need, sup := needSignals(host{pid: tc.pid, env: tc.env}, inv, err)
+			need, sup := needSignals(&host{pid: tc.pid, env: tc.env}, inv, err)
 			if need != tc.want || sup != tc.sup {
 				t.Fatalf("needSignals = %v, %v; want %v, %v", need, sup, tc.want, tc.sup)
 			}
@@ -180,7 +180,7 @@ func TestRunSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut strings.Builder
 			h := host{root: "/", env: tc.env, stdout: &out, stderr: &errOut, pid: 4242}
-			if code := run(h, []string{"version"}); code != tc.code {
+			if code := run(&h, []string{"version"}); code != tc.code {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, errOut.String())
 			}
 			if !strings.Contains(errOut.String(), tc.stderr) || (tc.noStderr && errOut.Len() != 0) {

@@ -22,19 +22,16 @@ func Read(path string, limit int) ([]byte, error) {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer unix.Close(fd)
-	var st unix.Stat_t
-	size := 0
-	if unix.Fstat(fd, &st) == nil {
-		if err := blockingReads(fd, st.Mode); err != nil {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
-		}
-		// The size is a hint only: files in /proc and /sys report 0,
-		// and a file may grow while it is read.
-		if st.Size > 0 && st.Size < int64(limit) {
-			size = int(st.Size)
-		}
+	size, err := prepare(fd)
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 	}
-	buf := make([]byte, 0, min(limit, max(size+1, 512)))
+	// The size is a hint only: files in /proc and /sys report 0, and a
+	// file may grow while it is read.
+	if size < 0 || size >= int64(limit) {
+		size = 0
+	}
+	buf := make([]byte, 0, min(limit, max(int(size)+1, 512)))
 	for {
 		if len(buf) == cap(buf) {
 			if len(buf) >= limit {
@@ -76,6 +73,18 @@ func Open(path string) (int, error) {
 			return fd, err
 		}
 	}
+}
+
+// prepare returns fd's size (0 when unknown) after blockingReads, in a
+// function of its own: its unix.Stat_t would otherwise sit in Read's frame
+// through every read, and Read runs deep in the launcher's start-up stack
+// (see cmd/launcher's run).
+func prepare(fd int) (int64, error) {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil {
+		return 0, nil
+	}
+	return st.Size, blockingReads(fd, st.Mode)
 }
 
 // ReadFD is read(2) on fd, retried on EINTR.
