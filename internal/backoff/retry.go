@@ -20,7 +20,8 @@ type Retry struct {
 	Check func(ctx context.Context, resp *http.Response, err error) (bool, error)
 	// Wait is the pause before retry number n (0 for the first).
 	Wait func(n int) time.Duration
-	// Log gets a debug line for each retry; nil logs nothing.
+	// Log gets a debug line for each failed request and each retry; nil
+	// logs nothing.
 	Log *slog.Logger
 	// Name is the URL as logs may show it (without credentials).
 	Name string
@@ -48,9 +49,16 @@ func Do(req *http.Request, r Retry) (*http.Response, error) {
 	ctx := req.Context()
 	for n := 0; ; n++ {
 		resp, err := r.Client.Do(req)
+		if err != nil && r.Log != nil {
+			r.Log.Debug("request failed", "url", r.Name, "attempt", n+1, "error", err)
+		}
 		again, stop := r.Check(ctx, resp, err)
 		if stop != nil {
-			discard(resp)
+			// Closed unread: the connection is not wanted any more,
+			// and reading a body that stalls would hold up the stop.
+			if resp != nil {
+				resp.Body.Close()
+			}
 			r.Client.CloseIdleConnections()
 			return nil, stop
 		}

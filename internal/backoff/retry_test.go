@@ -183,6 +183,7 @@ func TestDoRetriesConnectionErrors(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	attempts := 0
+	var logged bytes.Buffer
 	resp, err := Do(get(t, context.Background(), "http://"+addr+"/"), Retry{
 		Client:  &http.Client{},
 		Retries: 3,
@@ -191,12 +192,18 @@ func TestDoRetriesConnectionErrors(t *testing.T) {
 			return retry5xx(ctx, resp, err)
 		},
 		Wait: func(int) time.Duration { return 0 },
+		Log:  slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Name: "http://" + addr + "/",
 	})
 	if resp != nil || err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Errorf("Do = %v, %v; want nil and the last dial error", resp, err)
 	}
 	if attempts != 4 {
 		t.Errorf("%d attempts, want 4", attempts)
+	}
+	// Each failed request leaves a debug line, the last one included.
+	if n := strings.Count(logged.String(), `msg="request failed"`); n != 4 {
+		t.Errorf("%d \"request failed\" lines, want 4:\n%s", n, logged.String())
 	}
 }
 
@@ -222,3 +229,36 @@ func TestDoRefusesABody(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestDoStopsWithoutReadingAStalledBody(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte("partial"))
+		w.(http.Flusher).Flush()
+		<-release // the rest of the body never comes
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	stop := errors.New("forbidden: give up")
+	done := make(chan error, 1)
+	go func() {
+		_, err := Do(get(t, context.Background(), srv.URL), Retry{
+			// No timeout: only Do itself can end the wait.
+			Client:  &http.Client{},
+			Retries: 3,
+			Check:   func(context.Context, *http.Response, error) (bool, error) { return false, stop },
+			Wait:    func(int) time.Duration { return 0 },
+		})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != stop {
+			t.Errorf("Do = %v, want %v", err, stop)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Do read the stalled body of an answer its check stopped at")
+	}
+}
