@@ -112,14 +112,17 @@ func ShouldSupervise(pid int, subreaper bool) bool {
 // fds 3, 4, ... because a descriptor there may be the Go runtime's epoll or
 // eventfd (see extraFilesPlaceable), overwriting it could crash the runtime
 // before execve; the command is then supervised instead, and the log says so.
-func Run(cmd Command, sigs *Signals, opts Options) int {
+//
+// cmd and opts are pointers: by value they took a copy in every frame on
+// the way to the exec (see cmd/launcher's run).
+func Run(cmd *Command, sigs *Signals, opts *Options) int {
 	if ShouldSupervise(os.Getpid(), opts.Subreaper) {
-		return Supervise(cmd, sigs, opts)
+		return Supervise(*cmd, sigs, *opts)
 	}
 	if busy, ok := extraFilesPlaceable(cmd.ExtraFiles); !ok {
 		orDiscard(opts.Logger).Info("supervising the command instead of replacing the launcher: the descriptor for its extra file is in use",
 			"fd", busy)
-		return Supervise(cmd, sigs, opts)
+		return Supervise(*cmd, sigs, *opts)
 	}
 	code := execCommand(cmd, sigs, opts.Logger)
 	// Back here: the command did not start.
@@ -128,27 +131,25 @@ func Run(cmd Command, sigs *Signals, opts Options) int {
 }
 
 // execCommand replaces the launcher with cmd; it returns only on failure.
-func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
+func execCommand(cmd *Command, sigs *Signals, logger *slog.Logger) int {
 	logger = orDiscard(logger)
 	// Without Signals the caller left every signal at its default action:
 	// one that arrives now ends the launcher as it would end the command.
 	pending := func() *SignalError { return nil }
 	if sigs != nil {
 		if se := sigs.takeOver(); se != nil {
-			logger.Info("not starting the command: signal received during set-up", "signal", se.Signal.String())
-			return se.ExitCode()
+			return signalBeforeStart(logger, se, "not starting the command: signal received during set-up")
 		}
 		pending = sigs.pendingTermination
 	}
-	if err := chdir(cmd.Dir); err != nil {
-		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
-		return ExitInternal
+	err := chdir(cmd.Dir)
+	if err == nil {
+		err = passExtraFiles(cmd.ExtraFiles)
 	}
-	if err := passExtraFiles(cmd.ExtraFiles); err != nil {
-		logger.Error("cannot start the command", "path", cmd.Path, "err", err)
-		return ExitInternal
+	if err != nil {
+		return cannotStart(logger, cmd.Path, err)
 	}
-	err := startAsShells(cmd, logger, func(c Command) error { return execClean(c.Path, c.Args, c.Env, pending) })
+	err = startAsShells(cmd, logger, func(c *Command) error { return execClean(c.Path, c.Args, c.Env, pending) })
 	if sigs != nil {
 		sigs.recatch()
 	}
@@ -156,17 +157,30 @@ func execCommand(cmd Command, sigs *Signals, logger *slog.Logger) int {
 }
 
 // execFailed reports an exec that did not happen and returns the exit
-// code. A function of its own: its logging would make execCommand's frame
-// larger, on the launcher's start-up stack (see cmd/launcher's run).
+// code. This, signalBeforeStart and cannotStart are functions of their
+// own: their logging would make execCommand's frame larger, on the
+// launcher's start-up stack (see cmd/launcher's run).
 func execFailed(path string, err error, logger *slog.Logger) int {
 	var se *SignalError
 	if errors.As(err, &se) {
-		logger.Info("not starting the command: signal received", "signal", se.Signal.String())
-		return se.ExitCode()
+		return signalBeforeStart(logger, se, "not starting the command: signal received")
 	}
 	code, err := execError(path, err)
 	logger.Error("cannot execute the command", "path", path, "err", err, "exit_code", code)
 	return code
+}
+
+// signalBeforeStart logs msg for a terminating signal that came before
+// the command started, and returns its exit code.
+func signalBeforeStart(logger *slog.Logger, se *SignalError, msg string) int {
+	logger.Info(msg, "signal", se.Signal.String())
+	return se.ExitCode()
+}
+
+// cannotStart reports a command that could not be prepared for its exec.
+func cannotStart(logger *slog.Logger, path string, err error) int {
+	logger.Error("cannot start the command", "path", path, "err", err)
+	return ExitInternal
 }
 
 func chdir(dir string) error {

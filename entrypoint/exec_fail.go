@@ -24,7 +24,10 @@ const headSize = 256
 // startAsShells starts cmd with start (an exec, or a fork and exec) and,
 // when the kernel refuses a script without "#!", starts that script with
 // /bin/sh instead (see asScript). Without a /bin/sh the first error stands.
-func startAsShells(cmd Command, logger *slog.Logger, start func(Command) error) error {
+//
+// The command is passed by pointer, here and to start: by value it took a
+// copy in every frame on the way to the exec (see cmd/launcher's run).
+func startAsShells(cmd *Command, logger *slog.Logger, start func(*Command) error) error {
 	err := start(cmd)
 	if !errors.Is(err, syscall.ENOEXEC) {
 		return err
@@ -34,13 +37,13 @@ func startAsShells(cmd Command, logger *slog.Logger, start func(Command) error) 
 
 // startScript is startAsShells after an ENOEXEC, in a function of its own
 // so that the common path keeps a small frame (see cmd/launcher's run).
-func startScript(cmd Command, logger *slog.Logger, start func(Command) error, err error) error {
-	script, ok := asScript(cmd, err)
+func startScript(cmd *Command, logger *slog.Logger, start func(*Command) error, err error) error {
+	script, ok := asScript(*cmd, err)
 	if !ok {
 		return err
 	}
 	logger.Debug("no #! line: running the command with the shell, as shells do", "path", cmd.Path, "shell", script.Path)
-	if serr := start(script); !errors.Is(serr, syscall.ENOENT) {
+	if serr := start(&script); !errors.Is(serr, syscall.ENOENT) {
 		return serr
 	}
 	return err

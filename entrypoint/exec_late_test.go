@@ -76,7 +76,7 @@ func execLateMain(mode string) {
 	if what == "failed" {
 		// Through execCommand, which must catch again after the exec
 		// failed, for the clean-up.
-		code := execCommand(Command{Path: filepath.Join(os.TempDir(), "no-such-command"), Args: []string{"x"}}, sigs, nil)
+		code := execCommand(&Command{Path: filepath.Join(os.TempDir(), "no-such-command"), Args: []string{"x"}}, sigs, nil)
 		_ = unix.Kill(os.Getpid(), syscall.SIGTERM)
 		// Caught, it arrives where the supervisor would wait for it.
 		var ev events = chanEvents{other: sigs.other}

@@ -109,7 +109,7 @@ func TestStartFailureCodes(t *testing.T) {
 			}
 			sigs = newSignals()
 			sigs.startReading()
-			if got := execCommand(cmd, sigs, nil); got != c.want {
+			if got := execCommand(&cmd, sigs, nil); got != c.want {
 				t.Errorf("execCommand = %d, want %d", got, c.want)
 			}
 		})
@@ -164,7 +164,7 @@ func TestNotStarted(t *testing.T) {
 				if got := Supervise(missing, sigs, opts); got != c.want {
 					t.Fatalf("Supervise = %d, want %d", got, c.want)
 				}
-			} else if got := Run(missing, sigs, opts); got != c.want {
+			} else if got := Run(&missing, sigs, &opts); got != c.want {
 				t.Fatalf("Run = %d, want %d", got, c.want)
 			}
 			if calls != 1 {

@@ -26,8 +26,18 @@ const (
 // anyway (Reason says why each candidate failed) and an error wrapping
 // ErrNoHome.
 func PlanHome(in IdentityInput) (HomePlan, error) {
+	var p HomePlan
+	err := PlanHomeInto(&in, &p)
+	return p, err
+}
+
+// PlanHomeInto is PlanHome writing the plan to p, and in's defaults into
+// in. The launcher plans so: the input and the plan passed and returned by
+// value took three copies of each on its start-up stack (see
+// cmd/launcher's run).
+func PlanHomeInto(in *IdentityInput, p *HomePlan) error {
 	in.setDefaults()
-	p := HomePlan{UID: in.UID, GID: in.GID}
+	*p = HomePlan{UID: in.UID, GID: in.GID}
 	data := in.readPasswd()
 	entry, found := findUID(data, in.UID)
 	var entryPtr *PasswdEntry
@@ -40,13 +50,13 @@ func PlanHome(in IdentityInput) (HomePlan, error) {
 	case found:
 		p.Passwd, p.User = PasswdPresent, entry.Name
 	case validUserName(in.UserName) != nil:
-		return p, validUserName(in.UserName)
+		return validUserName(in.UserName)
 	default:
 		p.Passwd, p.NSSWrapper = in.planPasswd(p.Path)
 		// Missing too: the run sets USER and LOGNAME to it.
 		p.User = chooseName(data, in.UserName, in.UID)
 	}
-	return p, homeErr
+	return homeErr
 }
 
 // readPasswd returns etc/passwd, or nothing when it cannot be read: an

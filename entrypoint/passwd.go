@@ -39,22 +39,22 @@ func ParsePasswd(data []byte) ([]PasswdEntry, []error) {
 }
 
 // findUID returns the first entry for uid, parsing only up to it: this runs
-// on every start, and most images list the agent user early.
+// on every start, and most images list the agent user early. A loop of its
+// own rather than forEachLine: the callback's frame and the copies of the
+// entry out of it made this the deepest point of the launcher's start-up
+// stack (see cmd/launcher's run).
 func findUID(data []byte, uid int) (PasswdEntry, bool) {
-	var found PasswdEntry
-	ok := false
-	forEachLine(data, func(_ int, line []byte) bool {
+	for len(data) > 0 {
+		var line []byte
+		line, data = nextLine(data)
 		if skippable(line) || !thirdFieldIs(line, uid) {
-			return true
+			continue
 		}
-		e, err := parsePasswdLine(line)
-		if err != nil {
-			return true
+		if e, err := parsePasswdLine(line); err == nil {
+			return e, true
 		}
-		found, ok = e, true
-		return false
-	})
-	return found, ok
+	}
+	return PasswdEntry{}, false
 }
 
 // nameTaken reports whether some line of data (passwd or group) already
@@ -154,10 +154,17 @@ func skippable(line []byte) bool {
 // forEachLine calls fn with 1-based line numbers until fn returns false.
 func forEachLine(data []byte, fn func(n int, line []byte) bool) {
 	for n := 1; len(data) > 0; n++ {
-		line, rest, _ := bytes.Cut(data, []byte("\n"))
-		data = rest
-		if !fn(n, bytes.TrimSuffix(line, []byte("\r"))) {
+		var line []byte
+		line, data = nextLine(data)
+		if !fn(n, line) {
 			return
 		}
 	}
+}
+
+// nextLine splits data after its first newline; line has no newline and
+// no trailing carriage return.
+func nextLine(data []byte) (line, rest []byte) {
+	line, rest, _ = bytes.Cut(data, []byte("\n"))
+	return bytes.TrimSuffix(line, []byte("\r")), rest
 }

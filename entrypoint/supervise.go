@@ -73,8 +73,8 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	afterFork := forkDispositions(sigs.handled())
 	terminal := stdinIsControllingTerminal()
 	var pid int
-	err := startAsShells(cmd, logger, func(c Command) (err error) {
-		pid, err = startChild(c, terminal)
+	err := startAsShells(&cmd, logger, func(c *Command) (err error) {
+		pid, err = startChild(*c, terminal)
 		return err
 	})
 	afterFork()

@@ -107,13 +107,12 @@ func (pl *planner) deferLimits(inv invocation, supervise bool) bool {
 }
 
 func (pl *planner) planRest(ctx context.Context, p *Plan, inv invocation) *Plan {
-	home, err := entrypoint.PlanHome(pl.identityInput())
-	p.Home = home
-	if err != nil {
+	in := pl.identityInput()
+	if err := entrypoint.PlanHomeInto(&in, &p.Home); err != nil {
 		return p.fail(exitInternal, fmt.Sprintf("no usable home: %v", err))
 	}
-	if home.Reason != "" {
-		p.Warnings = append(p.Warnings, home.Reason)
+	if p.Home.Reason != "" {
+		p.Warnings = append(p.Warnings, p.Home.Reason)
 	}
 
 	switch inv.mode {

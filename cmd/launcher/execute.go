@@ -70,7 +70,7 @@ func (pl *planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signal
 		Quiet:       p.Agent == nil,
 		NotStarted:  undo,
 	}
-	return entrypoint.Run(entrypoint.Command{Path: p.path, Args: p.argv, Env: env, ExtraFiles: extra}, sigs, opts)
+	return entrypoint.Run(&entrypoint.Command{Path: p.path, Args: p.argv, Env: env, ExtraFiles: extra}, sigs, &opts)
 }
 
 // applyHome makes the plan's home and says so in the log; ok is false

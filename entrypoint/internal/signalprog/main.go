@@ -122,7 +122,7 @@ func execFail() {
 	breakFD(2)
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	cmd := entrypoint.Command{Path: "/nonexistent/command", Args: []string{"command"}, Env: os.Environ()}
-	fmt.Println("exit code", entrypoint.Run(cmd, sigs, entrypoint.Options{Logger: logger}))
+	fmt.Println("exit code", entrypoint.Run(&cmd, sigs, &entrypoint.Options{Logger: logger}))
 }
 
 // execPending catches as a launcher that replaces itself does, and has a
@@ -134,7 +134,7 @@ func execPending() {
 		fail(err.Error())
 	}
 	cmd := entrypoint.Command{Path: "/bin/true", Args: []string{"true"}, Env: os.Environ()}
-	fmt.Println("exit code", entrypoint.Run(cmd, sigs, entrypoint.Options{}))
+	fmt.Println("exit code", entrypoint.Run(&cmd, sigs, &entrypoint.Options{}))
 }
 
 // breakFD replaces fd with a pipe whose reader has gone: a write to it

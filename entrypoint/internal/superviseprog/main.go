@@ -78,7 +78,8 @@ func main() {
 		f.Close()
 	}
 	cmd := entrypoint.Command{Path: path, Args: os.Args[1:], Env: os.Environ(), ExtraFiles: extra}
-	code = entrypoint.Run(cmd, sigs, options())
+	opts := options()
+	code = entrypoint.Run(&cmd, sigs, &opts)
 	if os.Getenv("SUPERVISE_REPORT_FG") == "1" {
 		fg, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
 		fmt.Printf("terminal fg %d own %d (%v)\n", fg, unix.Getpgrp(), err)
