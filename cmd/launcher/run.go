@@ -29,8 +29,8 @@ See README.md for the LAUNCHER_* settings and exit codes.
 // (TestStartFitsFirstStack): the work that ends before planning (settings,
 // logger, subcommands) is in functions of its own, and large values stay
 // behind pointers. Outgrowing that stack costs a copy and about 8 page
-// faults: `exec -- /bin/true` is 32-46 us faster without it. Runs that
-// need more get it at once (growStack).
+// faults: `exec -- /bin/true` is 76 us faster without it (README,
+// Performance). Runs that need more get it at once (growStack).
 func run(h *host, args []string) int {
 	// First, so that a signal during set-up ends us with 128+n instead of
 	// being ignored (PID 1) or ending the Go runtime with 2; see
