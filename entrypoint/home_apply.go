@@ -14,6 +14,13 @@ import (
 // the error (wrapping ErrNoHome) returned. Passwd trouble is never fatal:
 // it degrades to nss_wrapper, then to USER and LOGNAME, with a warning.
 func ApplyHome(in IdentityInput, p HomePlan) (env []string, cleanup func(), err error) {
+	return ApplyHomeInto(&in, &p)
+}
+
+// ApplyHomeInto is ApplyHome updating p: after a late fallback, p is the
+// home the command gets (Path, Action, Reason), which the caller must use
+// from then on for everything it derives from the home.
+func ApplyHomeInto(in *IdentityInput, p *HomePlan) (env []string, cleanup func(), err error) {
 	in.setDefaults()
 	var undo []func()
 	cleanup = func() {
@@ -21,14 +28,14 @@ func ApplyHome(in IdentityInput, p HomePlan) (env []string, cleanup func(), err 
 			undo[i]()
 		}
 	}
-	if err := in.applyHomeDir(&p, &undo); err != nil {
+	if err := in.applyHomeDir(p, &undo); err != nil {
 		cleanup()
 		return nil, func() {}, err
 	}
 	if cur, ok := in.Getenv("HOME"); !ok || cur != p.Path {
 		env = append(env, "HOME="+p.Path)
 	}
-	pw, err := in.applyPasswd(&p, &undo)
+	pw, err := in.applyPasswd(p, &undo)
 	if err != nil {
 		cleanup()
 		return nil, func() {}, err

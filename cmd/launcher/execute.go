@@ -80,10 +80,14 @@ func (pl *planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signal
 func (pl *planner) applyHome(ctx context.Context, p *Plan) (env []string, cleanup func(), ok bool) {
 	in := pl.identityInput()
 	in.BeforeChange = pl.awaitSignals
-	env, cleanup, err := entrypoint.ApplyHome(in, p.Home)
+	planned := p.Home.Path
+	env, cleanup, err := entrypoint.ApplyHomeInto(&in, &p.Home)
 	if err != nil {
 		pl.log.Error("no usable home directory", "error", err)
 		return nil, nil, false
+	}
+	if p.Home.Path != planned {
+		p.rehome(planned)
 	}
 	pl.logHome(ctx, p)
 	return env, cleanup, true

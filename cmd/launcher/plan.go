@@ -43,6 +43,28 @@ func (p *Plan) awaitLimits() {
 	}
 }
 
+// rehome moves what the plan derived from the home at planned to the home
+// that ApplyHome fell back to at the last moment (the planned one failed
+// its write test): the JVM's -Duser.home, in the flags and in a command
+// line built from them. The agent's cache and work directories are derived
+// from p.Home when the agent is prepared, after this.
+func (p *Plan) rehome(planned string) {
+	if p.JVM == nil {
+		return
+	}
+	old, now := "-Duser.home="+planned, "-Duser.home="+p.Home.Path
+	// The flags follow java in a command line built from them (exec of
+	// java, and the agent's until prepareAgent builds it again).
+	inArgv := p.argv[min(1, len(p.argv)):min(1+len(p.JVM.Flags), len(p.argv))]
+	for _, list := range [][]string{p.JVM.Flags, inArgv} {
+		for i, a := range list {
+			if a == old {
+				list[i] = now
+			}
+		}
+	}
+}
+
 // JVMPlan is the plan's "jvm" object.
 type JVMPlan struct {
 	jvm.Java
