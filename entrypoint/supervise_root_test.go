@@ -399,10 +399,19 @@ func svOOMDiagnosis(t *testing.T, p svPrograms) {
 				t.Fatal(err)
 			}
 			argv := []string{p.supervise, p.test, "kill", "9"}
+			env := []string{"SUPERVISE_OOM_FILE=" + counter}
 			if c.bump {
-				argv = []string{p.supervise, p.test, "bump-and-die", counter}
+				// The command bumps the counter only once the
+				// supervisor has made its first reading: else, on a
+				// busy machine, that reading came after the bump.
+				gate := t.TempDir() + "/read"
+				if err := syscall.Mkfifo(gate, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				argv = []string{p.supervise, p.test, "bump-and-die", counter, gate}
+				env = append(env, "SUPERVISE_OOM_READ="+gate)
 			}
-			run := svStart(t, svPID1, []string{"SUPERVISE_OOM_FILE=" + counter}, argv...)
+			run := svStart(t, svPID1, env, argv...)
 			if code := run.wait(); code != 137 {
 				t.Fatalf("launcher exited %d, want 137", code)
 			}

@@ -8,6 +8,8 @@
 //	SUPERVISE_DEBUG=1        debug log to stderr
 //	SUPERVISE_OOM_FILE=PATH  Options.OOM reading a counter from PATH: a number,
 //	                         or the "oom_kill N" line of a memory.oom_control
+//	SUPERVISE_OOM_READ=FIFO  after the first reading, open FIFO for writing: a
+//	                         command that waits for it knows the reading is made
 //	SUPERVISE_SETUP_WAIT=1   print "setup" and wait for a terminating signal instead of running
 //	SUPERVISE_EXTRA_FILE=P   pass file P as ExtraFiles[0] (fd 3), opened after a pipe
 //	                         has started the runtime's poller, as set-up's network use does
@@ -24,6 +26,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
@@ -106,6 +109,7 @@ func options() entrypoint.Options {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	if file := os.Getenv("SUPERVISE_OOM_FILE"); file != "" {
+		var first sync.Once
 		opts.OOM = &entrypoint.OOMWatch{
 			Read: func() (uint64, error) {
 				data, err := os.ReadFile(file)
@@ -116,7 +120,15 @@ func options() entrypoint.Options {
 				if i := strings.Index(text, "oom_kill "); i >= 0 {
 					text = strings.Fields(text[i+len("oom_kill "):])[0]
 				}
-				return strconv.ParseUint(strings.TrimSpace(text), 10, 64)
+				n, err := strconv.ParseUint(strings.TrimSpace(text), 10, 64)
+				first.Do(func() {
+					if fifo := os.Getenv("SUPERVISE_OOM_READ"); fifo != "" {
+						if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+							f.Close()
+						}
+					}
+				})
+				return n, err
 			},
 			Limit:    func() string { return "64.0 MiB (test)" },
 			JVMFlags: []string{"-Xmx32m"},

@@ -74,7 +74,14 @@ func main() {
 		fmt.Printf("%d %s\n", os.Getpid(), data)
 	case "pid": // pid: print our pid
 		fmt.Println(os.Getpid())
-	case "bump-and-die": // bump-and-die FILE: write 1 into FILE (a fake oom_kill counter), die of SIGKILL
+	case "bump-and-die": // bump-and-die FILE [FIFO]: once FIFO is opened for writing, write 1 into FILE (a fake oom_kill counter), die of SIGKILL
+		if len(args) > 1 {
+			f, err := os.Open(args[1])
+			if err != nil {
+				fail(err.Error())
+			}
+			f.Close()
+		}
 		if err := os.WriteFile(arg(args, 0), []byte("1\n"), 0o644); err != nil {
 			fail(err.Error())
 		}
