@@ -179,13 +179,20 @@ func (p *signalPipe) stop() <-chan struct{} {
 }
 
 // unread reads what is left in the pipe; only while no reader runs.
-func (p *signalPipe) unread() []os.Signal {
-	var out []os.Signal
+func (p *signalPipe) unread() []syscall.Signal { return drainSignals(p.fd) }
+
+// drainSignals reads the non-blocking pipe at fd until it is empty, and
+// returns the signals in it. A 0 is a wake-up from the reaper (see
+// pipeEvents), not a signal, and is dropped.
+func drainSignals(fd int) []syscall.Signal {
+	var out []syscall.Signal
 	var buf [64]byte
 	for {
-		n, err := unix.Read(p.fd, buf[:])
+		n, err := unix.Read(fd, buf[:])
 		for _, b := range buf[:max(n, 0)] {
-			out = append(out, syscall.Signal(b))
+			if b != 0 {
+				out = append(out, syscall.Signal(b))
+			}
 		}
 		if err != nil || n <= 0 {
 			return out

@@ -40,18 +40,7 @@ func (e *pipeEvents) next(d time.Duration) []syscall.Signal {
 		time.Sleep(10 * time.Millisecond)
 		return nil
 	}
-	var buf [64]byte
-	n, err := unix.Read(e.fd, buf[:])
-	if err != nil || n <= 0 {
-		return nil
-	}
-	out := make([]syscall.Signal, 0, n)
-	for _, b := range buf[:n] {
-		if b != 0 {
-			out = append(out, syscall.Signal(b))
-		}
-	}
-	return out
+	return drainSignals(e.fd)
 }
 
 // chanEvents waits on channels: os/signal's (where there is no pipe) and

@@ -195,8 +195,9 @@ func signalExit(ctx context.Context) int {
 // prepareAgent waits for the controller, fetches agent.jar, prepares the
 // work directory and the agent's command line, and returns the file that
 // hands it its secret, or the exit code that ends the run (exitOK: go on).
-// A method of its own: its locals would otherwise make every run's stack,
-// not only an agent's, outgrow its first 8 KiB (a copy, and page faults).
+// A method of its own: its locals would otherwise sit in execute's frame,
+// and make every run's stack outgrow its first 4 KiB (see run); agent mode
+// grows its stack at the start instead (growStack).
 func (pl *planner) prepareAgent(ctx context.Context, p *Plan, a *jnlp.Agent, ready func(), stopped func() (int, bool), undo func()) ([]*os.File, int) {
 	log := pl.log
 	var extra []*os.File
