@@ -33,11 +33,8 @@ type layer struct {
 // -name are passed once; positional SECRET NAME become options. Errors are
 // configuration errors that say why, and never hold a secret.
 func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
-	env := func(k string) string {
-		v, _ := getenv(k)
-		return v
-	}
 	a := Agent{Jar: DefaultJar, ScrubEnv: []string{"JENKINS_SECRET", "SLAVE_NODE_SECRET"}}
+	env := a.trimmedEnv(getenv)
 	a.JavaBin = env("JENKINS_JAVA_BIN")
 	if v := env("JENKINS_AGENT_FILE"); v != "" {
 		a.Jar = v
@@ -139,6 +136,40 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 		return Agent{}, err
 	}
 	return a, nil
+}
+
+// blanks are what the jenkins-agent script's unquoted expansion drops
+// around a variable's value (the shell's IFS: a Secret or ConfigMap made
+// from a file ends in a newline), and the carriage return of a file
+// written on Windows.
+const blanks = " \t\n\r"
+
+// trimmedEnv reads the variables with the blanks around their values
+// removed, as the script's word splitting removed them: a secret or name
+// that kept its newline would fail the agent's handshake. A warning names
+// each variable that had some (never its value: it may be the secret).
+// The word lists (JAVA_OPTS, REMOTING_OPTS) lose them in the splitting.
+func (a *Agent) trimmedEnv(getenv func(string) (string, bool)) func(string) string {
+	var noted []string
+	return func(k string) string {
+		v, _ := getenv(k)
+		t := strings.Trim(v, blanks)
+		if t == v || wordList(k) || slices.Contains(noted, k) {
+			return t
+		}
+		noted = append(noted, k)
+		if t == "" {
+			a.Warnings = append(a.Warnings, fmt.Sprintf("%s holds only blanks (spaces, tabs or line breaks); treated as unset", k))
+		} else {
+			a.Warnings = append(a.Warnings, fmt.Sprintf("%s starts or ends with blanks (spaces, tabs or line breaks); removed", k))
+		}
+		return t
+	}
+}
+
+// wordList says whether variable k holds words to split, not one value.
+func wordList(k string) bool {
+	return k == "JAVA_OPTS" || k == "JENKINS_JAVA_OPTS" || k == "REMOTING_OPTS"
 }
 
 // dropConflicting removes the REMOTING_OPTS options that remoting rejects

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // AgentJava names the java binary of agent mode, in the order of the
@@ -14,7 +15,9 @@ import (
 // file: the caller resolves the name once, with the shell's rules and exit
 // codes (entrypoint.LookPath).
 func AgentJava(getenv func(string) string) (name, source string) {
-	if bin := getenv("JENKINS_JAVA_BIN"); bin != "" {
+	// Without the blanks around it, which the official script's unquoted
+	// expansion drops too.
+	if bin := strings.Trim(getenv("JENKINS_JAVA_BIN"), " \t\n\r"); bin != "" {
 		return bin, fmt.Sprintf("JENKINS_JAVA_BIN=%q", bin)
 	}
 	if home := getenv("JAVA_HOME"); home != "" {

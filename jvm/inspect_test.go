@@ -97,6 +97,10 @@ func TestAgentJava(t *testing.T) {
 	}{
 		{name: "jenkins-java-bin-wins", env: map[string]string{"JENKINS_JAVA_BIN": "/opt/other/bin/java", "JAVA_HOME": "/opt/jdk-17", "PATH": "/usr/bin"}, want: "/opt/other/bin/java", from: `JENKINS_JAVA_BIN="/opt/other/bin/java"`},
 		{name: "jenkins-java-bin-bare-name", env: map[string]string{"JENKINS_JAVA_BIN": "java17", "JAVA_HOME": "/opt/jdk-17"}, want: "java17", from: `JENKINS_JAVA_BIN="java17"`},
+		// The blanks around it go, as the official script's unquoted
+		// expansion drops them; blanks alone are no value.
+		{name: "jenkins-java-bin-blanks", env: map[string]string{"JENKINS_JAVA_BIN": " /opt/other/bin/java\n", "JAVA_HOME": "/opt/jdk-17"}, want: "/opt/other/bin/java", from: `JENKINS_JAVA_BIN="/opt/other/bin/java"`},
+		{name: "jenkins-java-bin-only-blanks", env: map[string]string{"JENKINS_JAVA_BIN": " \n", "JAVA_HOME": "/opt/jdk-17"}, want: "/opt/jdk-17/bin/java", from: `JAVA_HOME="/opt/jdk-17"`},
 		{name: "java-home", env: map[string]string{"JAVA_HOME": "/opt/jdk-17", "PATH": "/usr/bin"}, want: "/opt/jdk-17/bin/java", from: `JAVA_HOME="/opt/jdk-17"`},
 		{name: "path", env: map[string]string{"PATH": "/usr/bin"}, want: "java", from: "java from PATH"},
 	} {
