@@ -35,13 +35,17 @@ type Agent struct {
 	Cert             string   // the first -cert value (PEM text or @file)
 	Certs            []string // every -cert value, in order
 	NoCertCheck      bool     // -noCertificateCheck / -disableHttpsCertValidation
-	JNLPURL          string   // legacy -jnlpUrl: the agent fetches its settings itself
-	Options          []string // other remoting options, verbatim
-	JavaOpts         []string // JENKINS_JAVA_OPTS else JAVA_OPTS, split
-	JavaBin          string   // JENKINS_JAVA_BIN (may be "")
-	Jar              string   // JENKINS_AGENT_FILE, default DefaultJar
-	Warnings         []string // for the log, already redacted
-	ScrubEnv         []string // env names to remove from the child's environment
+	// StrictWorkDir is -failIfWorkDirIsMissing: remoting is to refuse a
+	// missing work directory (a volume that did not mount), so the
+	// launcher neither creates it nor falls back to another.
+	StrictWorkDir bool
+	JNLPURL       string   // legacy -jnlpUrl: the agent fetches its settings itself
+	Options       []string // other remoting options, verbatim
+	JavaOpts      []string // JENKINS_JAVA_OPTS else JAVA_OPTS, split
+	JavaBin       string   // JENKINS_JAVA_BIN (may be "")
+	Jar           string   // JENKINS_AGENT_FILE, default DefaultJar
+	Warnings      []string // for the log, already redacted
+	ScrubEnv      []string // env names to remove from the child's environment
 
 	// Info is set by -help or -version: remoting prints and exits, so no
 	// URL, secret, name, readiness check or secret file is needed, and

@@ -238,6 +238,8 @@ func collect(source string, words []word, a *Agent) layer {
 			}
 		case w.name == "-noCertificateCheck":
 			a.NoCertCheck = true
+		case w.name == "-failIfWorkDirIsMissing":
+			a.StrictWorkDir = true
 		case !w.known:
 			name, _, _ := strings.Cut(w.name, "=")
 			a.Warnings = append(a.Warnings, fmt.Sprintf("unknown option %q in %s passed to the agent as is (taken to have no value)", name, source))

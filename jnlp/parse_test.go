@@ -133,6 +133,15 @@ func TestParseFields(t *testing.T) {
 	if a.Jar != DefaultJar || a.JavaBin != "" {
 		t.Errorf("defaults: JavaBin %q Jar %q", a.JavaBin, a.Jar)
 	}
+	if a.StrictWorkDir {
+		t.Error("StrictWorkDir without -failIfWorkDirIsMissing")
+	}
+	for _, args := range [][]string{{"-failIfWorkDirIsMissing"}} {
+		strict, err := Parse(fixtureEnv(t, "testdata/parse/kubernetes-default"), args)
+		if err != nil || !strict.StrictWorkDir || !slices.Contains(strict.Argv(""), "-failIfWorkDirIsMissing") {
+			t.Errorf("%q: StrictWorkDir %v, argv %q, %v", args, strict.StrictWorkDir, strict.Argv(""), err)
+		}
+	}
 	// The caller may move the work directory; Argv follows the field.
 	a.WorkDir = "/tmp/home/agent"
 	if got := a.Argv(""); !slices.Contains(got, "/tmp/home/agent") || slices.Contains(got, "-secret") {

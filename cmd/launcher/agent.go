@@ -50,7 +50,10 @@ func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan 
 		return p.fail(exitNoInput, reason)
 	}
 
-	if a.WorkDir != "" {
+	switch {
+	case a.WorkDir != "" && a.StrictWorkDir:
+		ap.WorkDir, ap.WorkDirOp = a.WorkDir, "leave" // remoting checks it
+	case a.WorkDir != "":
 		use, create, warn := jnlp.PlanWorkDir(a.WorkDir, p.Home.Path)
 		if warn != "" {
 			p.Warnings = append(p.Warnings, warn)

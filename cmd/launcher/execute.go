@@ -243,7 +243,9 @@ func (pl *planner) prepareAgent(ctx context.Context, p *Plan, a *jnlp.Agent, rea
 	}
 	// Made only now: a signal or a timeout while waiting leaves
 	// nothing behind.
-	if a.WorkDir != "" {
+	// With -failIfWorkDirIsMissing remoting refuses a missing one, which
+	// is the point: nothing is made or moved for it.
+	if a.WorkDir != "" && !a.StrictWorkDir {
 		use, warn, err := jnlp.PrepareWorkDir(a.WorkDir, p.Home.Path)
 		if err != nil {
 			undo()

@@ -299,3 +299,63 @@ func TestAgentReplacesItselfWithSecretAtFD3(t *testing.T) {
 		t.Errorf("the secret is not read from fd 3:\n%s", out.String())
 	}
 }
+
+// With -failIfWorkDirIsMissing the agent is to refuse a missing work
+// directory (a volume that did not mount): the launcher neither creates it
+// nor moves the agent to another one, in the arguments or REMOTING_OPTS.
+// Without the option it creates it, as before.
+func TestAgentLeavesStrictWorkDir(t *testing.T) {
+	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
+	jdk := fakeJDK(t, []byte("#!/bin/sh\necho \"$@\"\n"))
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		env    string
+		strict bool
+	}{
+		{"argument", []string{"-failIfWorkDirIsMissing"}, "", true},
+		{"REMOTING_OPTS", nil, "REMOTING_OPTS=-failIfWorkDirIsMissing", true},
+		{"without the option", nil, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			work := t.TempDir()
+			jar := filepath.Join(work, "agent.jar")
+			if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(work, "mnt", "agent")
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Env = append(os.Environ(),
+				"JAVA_HOME="+jdk,
+				"JENKINS_URL=http://127.0.0.1:9/",
+				"JENKINS_SECRET=0123456789abcdef",
+				"JENKINS_AGENT_NAME=strict",
+				"JENKINS_AGENT_FILE="+jar,
+				"JENKINS_AGENT_WORKDIR="+dir,
+				"HOME="+work,
+				"LAUNCHER_CONNECT_TIMEOUT=0",
+				"LAUNCHER_MEMORY_LIMIT=1Gi",
+				"LAUNCHER_LOG_LEVEL=warn",
+				tc.env,
+			)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if !strings.Contains(" "+strings.Join(strings.Fields(string(out)), " ")+" ", " -workDir "+dir+" ") {
+				t.Errorf("java did not get -workDir %s:\n%s", dir, out)
+			}
+			_, statErr := os.Stat(dir)
+			if tc.strict {
+				if statErr == nil {
+					t.Errorf("the launcher created %s despite -failIfWorkDirIsMissing", dir)
+				}
+				if !strings.Contains(string(out), "-failIfWorkDirIsMissing") {
+					t.Errorf("java did not get -failIfWorkDirIsMissing:\n%s", out)
+				}
+			} else if statErr != nil {
+				t.Errorf("work directory not created: %v", statErr)
+			}
+		})
+	}
+}
