@@ -76,6 +76,12 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 		return Agent{}, fmt.Errorf("option %s in REMOTING_OPTS needs a value", missing)
 	}
 
+	// An unknown option may take a value (a remoting newer than the
+	// table): the word after it is its value where that word cannot be
+	// positional, as it cannot be in REMOTING_OPTS, nor when the
+	// arguments would otherwise hold other than none or the pair.
+	optWords = takeUnknownValues(optWords, func(n int) bool { return n == 0 })
+	argWords = takeUnknownValues(argWords, func(n int) bool { return n == 0 || n == 2 })
 	var positional []string
 	for _, w := range argWords {
 		if w.positional {
@@ -89,11 +95,7 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	}
 	if len(positional) != 0 && len(positional) != 2 {
 		// The words are not quoted: one of them may be the secret.
-		msg := fmt.Sprintf("the arguments hold %d positional words; the agent accepts only the legacy pair SECRET NAME", len(positional))
-		if u := unknownOptions(argWords); len(u) > 0 {
-			msg += fmt.Sprintf(" (unknown options %q are taken to have no value: a word after one of them counts as positional)", u)
-		}
-		return Agent{}, errors.New(msg)
+		return Agent{}, fmt.Errorf("the arguments hold %d positional words; the agent accepts only the legacy pair SECRET NAME", len(positional))
 	}
 
 	optWords = a.dropConflicting(optWords, argWords)
@@ -240,6 +242,8 @@ func collect(source string, words []word, a *Agent) layer {
 			a.NoCertCheck = true
 		case w.name == "-failIfWorkDirIsMissing":
 			a.StrictWorkDir = true
+		case !w.known && w.hasValue && !w.inline:
+			a.Warnings = append(a.Warnings, fmt.Sprintf("unknown option %q in %s passed to the agent as is, with the word after it as its value", w.name, source))
 		case !w.known:
 			name, _, _ := strings.Cut(w.name, "=")
 			a.Warnings = append(a.Warnings, fmt.Sprintf("unknown option %q in %s passed to the agent as is (taken to have no value)", name, source))
@@ -248,14 +252,33 @@ func collect(source string, words []word, a *Agent) layer {
 	return l
 }
 
-// unknownOptions lists the names of the options remotingOption does not know.
-func unknownOptions(words []word) []string {
-	var out []string
+// takeUnknownValues makes the positional word right after an unknown
+// option that option's value, first to last, while valid(the number of
+// positional words) is false; as they were when it never is.
+func takeUnknownValues(words []word, valid func(positional int) bool) []word {
+	n := 0
 	for _, w := range words {
-		if !w.positional && !w.known {
-			name, _, _ := strings.Cut(w.name, "=")
-			out = append(out, name)
+		if w.positional {
+			n++
 		}
+	}
+	if valid(n) {
+		return words
+	}
+	out := slices.Clone(words)
+	for i := 0; i+1 < len(out) && !valid(n); i++ {
+		w, next := out[i], out[i+1]
+		if w.positional || w.known || w.hasValue || !next.positional {
+			continue
+		}
+		w.value, w.hasValue = next.value, true
+		w.raw = append(slices.Clip(w.raw), next.raw...)
+		out[i] = w
+		out = slices.Delete(out, i+1, i+2)
+		n--
+	}
+	if !valid(n) {
+		return words
 	}
 	return out
 }
