@@ -43,13 +43,11 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	if env(javaVar) == "" {
 		javaVar = "JAVA_OPTS"
 	}
-	jo, err := SplitWords(env(javaVar))
-	if err != nil {
-		return Agent{}, fmt.Errorf("%s: %w", javaVar, err)
-	}
+	jo, note := SplitWords(env(javaVar))
+	a.noteWords(javaVar, note)
 	a.JavaOpts = jo
 
-	args, err = expandArgFiles(args)
+	args, err := expandArgFiles(args)
 	if err != nil {
 		return Agent{}, err
 	}
@@ -67,10 +65,8 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 			return a, nil
 		}
 	}
-	opts, err := SplitWords(env("REMOTING_OPTS"))
-	if err != nil {
-		return Agent{}, fmt.Errorf("REMOTING_OPTS: %w", err)
-	}
+	opts, note := SplitWords(env("REMOTING_OPTS"))
+	a.noteWords("REMOTING_OPTS", note)
 	optWords, missing := scanWords(opts)
 	if missing != "" {
 		return Agent{}, fmt.Errorf("option %s in REMOTING_OPTS needs a value", missing)
@@ -166,6 +162,13 @@ func (a *Agent) trimmedEnv(getenv func(string) (string, bool)) func(string) stri
 			a.Warnings = append(a.Warnings, fmt.Sprintf("%s starts or ends with blanks (spaces, tabs or line breaks); removed", k))
 		}
 		return t
+	}
+}
+
+// noteWords warns about what SplitWords of variable k took literally.
+func (a *Agent) noteWords(k, note string) {
+	if note != "" {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: %s, as the jenkins-agent script took it", k, note))
 	}
 }
 

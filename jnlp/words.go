@@ -1,21 +1,26 @@
 package jnlp
 
 import (
-	"errors"
 	"strings"
 )
 
-// SplitWords splits a value such as REMOTING_OPTS or JAVA_OPTS into words the
-// way a POSIX shell would, and nothing more: whitespace separates words,
+// SplitWords splits a value such as REMOTING_OPTS or JAVA_OPTS into words
+// much as a POSIX shell would, and nothing more: blanks separate words,
 // single quotes keep everything literal, double quotes keep everything but
-// \" \\ \$ \` and backslash-newline, and a backslash outside quotes escapes
-// the next character. Nothing is evaluated: $VAR, $(...), backticks and
-// globs stay literal, because these values come from an environment we do
-// not control and the old script's eval-style handling was a wart.
-// An unbalanced quote or a trailing backslash is an error.
-func SplitWords(s string) ([]string, error) {
+// \" \\ \$ \` and backslash-newline, and outside quotes a backslash escapes
+// a blank, a quote, a backslash or a newline. Nothing is evaluated: $VAR,
+// $(...), backticks and globs stay literal, because these values come from
+// an environment we do not control and the old script's eval-style handling
+// was a wart.
+//
+// Where a shell would fail or drop a character, the official script, which
+// split these values without any quote processing, passed the text on as
+// it was, and so does SplitWords: a backslash before any other character
+// stays (-Dpattern=\d+, C:\temp), and so do an unbalanced quote
+// (-Dgreeting=it's) and a trailing backslash, each as a literal character;
+// note then says so, for a warning.
+func SplitWords(s string) (words []string, note string) {
 	var (
-		words  []string
 		cur    strings.Builder
 		inWord bool
 	)
@@ -28,54 +33,63 @@ func SplitWords(s string) ([]string, error) {
 				cur.Reset()
 				inWord = false
 			}
+			continue
 		case '\'':
-			end := strings.IndexByte(s[i+1:], '\'')
-			if end < 0 {
-				return nil, errors.New("unbalanced single quote")
+			if end := strings.IndexByte(s[i+1:], '\''); end >= 0 {
+				cur.WriteString(s[i+1 : i+1+end])
+				i += end + 1
+			} else {
+				cur.WriteByte(c)
+				note = "an unbalanced single quote is taken literally"
 			}
-			cur.WriteString(s[i+1 : i+1+end])
-			i += end + 1
-			inWord = true
 		case '"':
-			n, err := readDoubleQuoted(s[i+1:], &cur)
-			if err != nil {
-				return nil, err
+			if n, ok := readDoubleQuoted(s[i+1:], &cur); ok {
+				i += n
+			} else {
+				cur.WriteByte(c)
+				note = "an unbalanced double quote is taken literally"
 			}
-			i += n
-			inWord = true
 		case '\\':
-			if i+1 >= len(s) {
-				return nil, errors.New("trailing backslash")
-			}
-			i++
-			if s[i] != '\n' { // backslash-newline joins lines
+			switch {
+			case i+1 >= len(s):
+				cur.WriteByte(c)
+				note = "a trailing backslash is taken literally"
+			case s[i+1] == '\n': // backslash-newline joins lines
+				i++
+				continue
+			case strings.IndexByte(" \t\r'\"\\", s[i+1]) >= 0:
+				i++
 				cur.WriteByte(s[i])
-				inWord = true
+			default:
+				cur.WriteByte(c)
 			}
 		default:
 			cur.WriteByte(c)
-			inWord = true
 		}
+		inWord = true
 	}
 	if inWord {
 		words = append(words, cur.String())
 	}
-	return words, nil
+	return words, note
 }
 
 // readDoubleQuoted copies the inside of a double-quoted string (s starts
 // after the opening quote) to b and returns how many bytes it used,
-// including the closing quote.
-func readDoubleQuoted(s string, b *strings.Builder) (int, error) {
+// including the closing quote; ok is false, and b unchanged, when there is
+// no closing quote.
+func readDoubleQuoted(s string, b *strings.Builder) (n int, ok bool) {
+	var in strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '"':
-			return i + 1, nil
+			b.WriteString(in.String())
+			return i + 1, true
 		case '\\':
 			if i+1 < len(s) {
 				switch s[i+1] {
 				case '"', '\\', '$', '`':
-					b.WriteByte(s[i+1])
+					in.WriteByte(s[i+1])
 					i++
 					continue
 				case '\n':
@@ -83,12 +97,12 @@ func readDoubleQuoted(s string, b *strings.Builder) (int, error) {
 					continue
 				}
 			}
-			b.WriteByte(c)
+			in.WriteByte(c)
 		default:
-			b.WriteByte(c)
+			in.WriteByte(c)
 		}
 	}
-	return 0, errors.New("unbalanced double quote")
+	return 0, false
 }
 
 // quoteWord quotes w so that SplitWords reads it back as one word.

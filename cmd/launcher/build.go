@@ -184,9 +184,9 @@ func (pl *planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOp
 			notes = append(notes, fmt.Sprintf("JDK_JAVA_OPTIONS ignored: java %s does not read it (JDK 9+)", java.Version))
 			continue
 		}
-		words, err := jnlp.SplitWords(v)
-		if err != nil {
-			return nil, exitUsage, fmt.Errorf("%s: %w", name, err)
+		words, note := jnlp.SplitWords(v)
+		if note != "" {
+			notes = append(notes, name+": "+note)
 		}
 		all = append(all, words...)
 	}
