@@ -10,6 +10,10 @@ const (
 	ModeTCP       Mode = "tcp"       // -url, discovery at {url}/tcpSlaveAgentListener/
 	ModeWebSocket Mode = "websocket" // -webSocket, one -url
 	ModeDirect    Mode = "direct"    // -direct host:port with -instanceIdentity
+	// ModeStdio is remoting without a controller address: it talks over
+	// stdin and stdout (or -connectTo, -tcp), as when a controller's
+	// "launch agent via execution of command" starts the container.
+	ModeStdio Mode = "stdio"
 )
 
 // DefaultJar is where the official images keep agent.jar.

@@ -31,6 +31,10 @@ func (a *Agent) validate() error {
 		return err
 	}
 	switch {
+	case a.stdio():
+		// The official script ran such an agent; nothing to check.
+		a.Mode = ModeStdio
+		return nil
 	case a.Direct != "":
 		a.Mode = ModeDirect
 		if err := checkHostPort(a.Direct); err != nil {
@@ -62,6 +66,14 @@ func (a *Agent) validate() error {
 	// The -cert values only: the system roots are read when a client is
 	// made, and only for https.
 	return appendCerts(x509.NewCertPool(), a.Certs)
+}
+
+// stdio says whether nothing names a controller or this agent: no URL,
+// direct address, JNLP file, tunnel, secret or name. Remoting then talks
+// over stdin and stdout. Any one of them without a URL is an inbound agent
+// missing its URL, an error.
+func (a *Agent) stdio() bool {
+	return len(a.URLs) == 0 && a.Direct == "" && a.JNLPURL == "" && a.Tunnel == "" && a.Secret == "" && a.Name == ""
 }
 
 // checkRules applies remoting's depends and forbids (remotingRules) to the

@@ -41,6 +41,8 @@ func ReadinessCheck(a Agent) string {
 	switch {
 	case a.Info:
 		return "none (-help/-version)"
+	case a.Mode == ModeStdio:
+		return "none (no controller address: the agent talks over stdin and stdout)"
 	case a.Mode == ModeDirect:
 		return "TCP connect " + a.Direct
 	case len(a.URLs) == 0:

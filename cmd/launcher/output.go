@@ -10,6 +10,7 @@ import (
 
 	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/config"
+	"github.com/jenkins-launcher/launcher/jnlp"
 )
 
 // planCommand is `launcher plan [--json] [ARGS...]`: it plans what
@@ -113,8 +114,13 @@ func writeText(w io.Writer, p *Plan) {
 		}
 	}
 	if a := p.Agent; a != nil {
-		fmt.Fprintf(w, "agent:     %s mode, name %q, urls %s\n", a.Mode, a.Name, strings.Join(a.URLs, " "))
-		fmt.Fprintf(w, "           wait: %s (up to %s)\n", a.Readiness, a.Timeout)
+		if a.Mode == string(jnlp.ModeStdio) {
+			fmt.Fprintf(w, "agent:     %s mode\n", a.Mode)
+			fmt.Fprintf(w, "           wait: %s\n", a.Readiness)
+		} else {
+			fmt.Fprintf(w, "agent:     %s mode, name %q, urls %s\n", a.Mode, a.Name, strings.Join(a.URLs, " "))
+			fmt.Fprintf(w, "           wait: %s (up to %s)\n", a.Readiness, a.Timeout)
+		}
 		fmt.Fprintf(w, "           jar:  %s (%s)\n", a.Jar, a.JarSource)
 		if a.WorkDir != "" {
 			fmt.Fprintf(w, "           workDir: %s (%s)\n", a.WorkDir, a.WorkDirOp)

@@ -359,3 +359,34 @@ func TestAgentLeavesStrictWorkDir(t *testing.T) {
 		})
 	}
 }
+
+// Without a controller address, secret or name the agent talks over
+// stdin and stdout, as the official script ran it for a controller's
+// "launch agent via execution of command": no wait, no download, the
+// streams passed through untouched (the launcher logs to stderr only).
+func TestAgentStdioMode(t *testing.T) {
+	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
+	jdk := fakeJDK(t, []byte("#!/bin/sh\necho \"$@\"\ncat\n"))
+	work := t.TempDir()
+	jar := filepath.Join(work, "agent.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-text")
+	cmd.Env = append(os.Environ(),
+		"JAVA_HOME="+jdk,
+		"JENKINS_AGENT_FILE="+jar,
+		"HOME="+work,
+		"LAUNCHER_MEMORY_LIMIT=1Gi",
+	)
+	cmd.Stdin = strings.NewReader("channel bytes\n")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	want := "-jar " + jar + " -text\nchannel bytes\n"
+	if got := stdout.String(); !strings.HasSuffix(got, want) || strings.Contains(got, "-secret") || strings.Contains(got, "level=") {
+		t.Errorf("stdout %q, want java's words ending %q and the input, nothing else", got, want)
+	}
+}
