@@ -389,4 +389,8 @@ func TestAgentStdioMode(t *testing.T) {
 	if got := stdout.String(); !strings.HasSuffix(got, want) || strings.Contains(got, "-secret") || strings.Contains(got, "level=") {
 		t.Errorf("stdout %q, want java's words ending %q and the input, nothing else", got, want)
 	}
+	// For an inbound agent whose JENKINS_URL went missing, the log says why.
+	if !strings.Contains(stderr.String(), "agent talks over stdin and stdout: no controller address") {
+		t.Errorf("no log line names the mode; stderr:\n%s", stderr.String())
+	}
 }
