@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
 	"github.com/jenkins-launcher/launcher/jnlp"
@@ -22,10 +23,12 @@ func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan 
 	p.agent = &a
 	p.Warnings = append(p.Warnings, a.Warnings...)
 
-	javaPath, code, err := agentJava(pl.h.getenv)
+	javaPath, binOpts, code, err := agentJava(pl.h.getenv)
 	if err != nil {
 		return p.fail(code, err.Error())
 	}
+	// Before JAVA_OPTS, where the script's word splitting put them.
+	a.JavaOpts = append(binOpts, a.JavaOpts...)
 
 	ap := &AgentPlan{
 		URLs:      redactAll(a.URLs),
@@ -118,13 +121,23 @@ func hiddenOf(fdArgs []string, secret string) []string {
 // agentJava resolves the agent's java once, with the shell's rules and
 // exit codes (127 not found, 126 not executable); the error names the
 // setting it came from.
-func agentJava(getenv func(string) string) (string, int, error) {
+func agentJava(getenv func(string) string) (path string, opts []string, code int, err error) {
 	name, source := jvm.AgentJava(getenv)
-	path, code, err := entrypoint.LookPath(name, getenv("PATH"))
-	if err != nil {
-		return "", code, fmt.Errorf("%s: %w", source, err)
+	path, code, err = entrypoint.LookPath(name, getenv("PATH"))
+	if err != nil && strings.ContainsAny(name, " \t") {
+		// The official script split the value into words, so
+		// JENKINS_JAVA_BIN="/opt/java/bin/java -Xshare:off" ran that
+		// java with the option; a path with blanks that exists wins.
+		if words, _ := jnlp.SplitWords(name); len(words) > 1 {
+			if p, _, err2 := entrypoint.LookPath(words[0], getenv("PATH")); err2 == nil {
+				return p, words[1:], exitOK, nil
+			}
+		}
 	}
-	return path, exitOK, nil
+	if err != nil {
+		return "", nil, code, fmt.Errorf("%s: %w", source, err)
+	}
+	return path, nil, exitOK, nil
 }
 
 // planJar decides where agent.jar comes from. A reason means the run cannot
