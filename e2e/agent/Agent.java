@@ -11,6 +11,9 @@
 //   ALLOCATE=native       after reporting, touch native memory until the kernel
 //                         OOM killer ends the process (not a Java OOME)
 //   AGENT_PRINT_REPORT=1  print the report to stdout and exit 0, no controller
+//
+// Without -url, -direct, -secret and -name it is remoting's stdin/stdout
+// mode: it reads stdin to its end, says so on stderr and exits 0.
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -53,6 +56,7 @@ public final class Agent {
     private final List<String> ignored = new ArrayList<>();
     private String secret;
     private String secretArg = "";
+    private boolean stdio;
     private String name;
 
     private Agent(String[] args) {
@@ -66,6 +70,13 @@ public final class Agent {
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("stand-in agent: bad arguments: " + e.getMessage());
             System.exit(2);
+        }
+        if (a.stdio) {
+            // The channel's end: stdin closes. Stdout is the channel, so
+            // only stderr says what happened.
+            long n = System.in.transferTo(OutputStream.nullOutputStream());
+            System.err.println("stand-in agent: stdin/stdout mode, channel closed after " + n + " bytes");
+            return;
         }
         if ("1".equals(System.getenv("AGENT_PRINT_REPORT"))) {
             System.out.println(a.report(false, 0));
@@ -156,6 +167,13 @@ public final class Agent {
         }
         if ("1".equals(System.getenv("AGENT_PRINT_REPORT"))) {
             return; // a report of the JVM alone, for `launcher exec -- java -jar`
+        }
+        if (name == null && secret == null && urls.isEmpty() && !options.containsKey("-direct")) {
+            // Remoting without a controller address talks over stdin and
+            // stdout (a controller's "launch agent via execution of
+            // command").
+            stdio = true;
+            return;
         }
         if (name == null || secret == null) {
             throw new IllegalArgumentException("-name and -secret (or SECRET NAME) are required");
