@@ -22,6 +22,9 @@ const (
 	ecsForm        = "ecs"        // command ["-url", URL, SECRET, NAME], no JENKINS_* variables
 	kubernetesForm = "kubernetes" // environment only, no arguments
 	directForm     = "direct"     // environment only, JENKINS_DIRECT_CONNECTION instead of JENKINS_URL
+	// filesForm is kubernetesForm with the values as a Secret or
+	// ConfigMap made from files gives them: each ends in a newline.
+	filesForm = "kubernetes-files"
 )
 
 // agentRun is one agent container scenario.
@@ -112,11 +115,12 @@ func (r agentRun) opts(image string, a agentCtx, planArgs bool) runOpts {
 	switch r.form {
 	case ecsForm:
 		o.args = append(o.args, "-url", a.url, a.secret, a.name)
-	case kubernetesForm:
-		o.env["JENKINS_URL"] = a.url
-		o.env["JENKINS_SECRET"] = a.secret
-		o.env["JENKINS_AGENT_NAME"] = a.name
-		o.env["JENKINS_NAME"] = a.name
+	case kubernetesForm, filesForm:
+		nl := map[bool]string{true: "\n"}[r.form == filesForm]
+		o.env["JENKINS_URL"] = a.url + nl
+		o.env["JENKINS_SECRET"] = a.secret + nl
+		o.env["JENKINS_AGENT_NAME"] = a.name + nl
+		o.env["JENKINS_NAME"] = a.name + nl
 		o.env["JENKINS_AGENT_WORKDIR"] = "/home/jenkins/agent"
 		o.env["REMOTING_OPTS"] = strings.TrimSpace("-noReconnectAfter 1d " + o.env["REMOTING_OPTS"])
 	case directForm:

@@ -55,6 +55,23 @@ func TestAgentKubernetesEnvForm(t *testing.T) {
 	}
 }
 
+// Values from a Secret or ConfigMap made from files end in a newline; the
+// official script's word splitting dropped it, and so does the launcher:
+// the controller gets the secret and name it expects.
+func TestAgentValuesFromFiles(t *testing.T) {
+	s := need(t)
+	_, c, rep, a := runAgent(t, s, agentRun{image: jre17, form: filesForm})
+	checkAgentBasics(t, rep)
+	if rep.Name != a.name {
+		t.Errorf("agent name %q, want %q", rep.Name, a.name)
+	}
+	for _, v := range []string{"JENKINS_URL", "JENKINS_SECRET", "JENKINS_AGENT_NAME"} {
+		if !strings.Contains(c.stderr(), v+" starts or ends with blanks") {
+			t.Errorf("no warning names %s", v)
+		}
+	}
+}
+
 // The Kubernetes plugin's other connection settings: a direct TCP
 // connection (no URL, the agent port and the instance identity given), and
 // websocket, where a configured tunnel must be dropped (remoting refuses
