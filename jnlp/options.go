@@ -138,9 +138,11 @@ func scanWords(args []string) (words []word, missing string) {
 		}
 		name, value, inline := splitOption(a)
 		n, known := remotingOption(name)
+		// An unknown -x=y carries its value, if it takes one.
+		inline = inline || !known && strings.IndexByte(name, '=') > 0
 		w := word{name: canonical(name), known: known, inline: inline, raw: []string{a}}
 		switch {
-		case inline:
+		case inline && known:
 			w.value, w.hasValue = value, true
 		case known && n == 1:
 			if i+1 >= len(args) {

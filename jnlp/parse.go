@@ -39,15 +39,17 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	if v := env("JENKINS_AGENT_FILE"); v != "" {
 		a.Jar = v
 	}
+	// As the script chose: on the value as it is, so that a blank
+	// JENKINS_JAVA_OPTS still keeps the builds' JAVA_OPTS from the agent.
 	javaVar := "JENKINS_JAVA_OPTS"
-	if env(javaVar) == "" {
+	if v, _ := getenv(javaVar); v == "" {
 		javaVar = "JAVA_OPTS"
 	}
 	jo, note := SplitWords(env(javaVar))
 	a.noteWords(javaVar, note)
 	a.JavaOpts = jo
 
-	args, err := expandArgFiles(args)
+	args, fromFile, err := expandArgFiles(args)
 	if err != nil {
 		return Agent{}, err
 	}
@@ -73,11 +75,9 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	}
 
 	// An unknown option may take a value (a remoting newer than the
-	// table): the word after it is its value where that word cannot be
-	// positional, as it cannot be in REMOTING_OPTS, nor when the
-	// arguments would otherwise hold other than none or the pair.
-	optWords = takeUnknownValues(optWords, func(n int) bool { return n == 0 })
-	argWords = takeUnknownValues(argWords, func(n int) bool { return n == 0 || n == 2 })
+	// table): see takeUnknownValues.
+	optWords = takeUnknownValues(optWords, nil, false)
+	argWords = takeUnknownValues(argWords, fromFile, true)
 	var positional []string
 	for _, w := range argWords {
 		if w.positional {
@@ -91,7 +91,11 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	}
 	if len(positional) != 0 && len(positional) != 2 {
 		// The words are not quoted: one of them may be the secret.
-		return Agent{}, fmt.Errorf("the arguments hold %d positional words; the agent accepts only the legacy pair SECRET NAME", len(positional))
+		msg := fmt.Sprintf("the arguments hold %d positional words; the agent accepts only the legacy pair SECRET NAME", len(positional))
+		if u := unknownOptions(argWords); len(u) > 0 {
+			msg += fmt.Sprintf(" (for a value of the unknown options %q, write -option=value)", u)
+		}
+		return Agent{}, errors.New(msg)
 	}
 
 	optWords = a.dropConflicting(optWords, argWords)
@@ -151,6 +155,11 @@ func (a *Agent) trimmedEnv(getenv func(string) (string, bool)) func(string) stri
 	var noted []string
 	return func(k string) string {
 		v, _ := getenv(k)
+		if k == "JENKINS_WEB_SOCKET" {
+			// Compared as it is, blanks and all, as the script
+			// compared it ("true\n" is not true there either).
+			return v
+		}
 		t := strings.Trim(v, blanks)
 		if t == v || wordList(k) || slices.Contains(noted, k) {
 			return t
@@ -245,7 +254,7 @@ func collect(source string, words []word, a *Agent) layer {
 			a.NoCertCheck = true
 		case w.name == "-failIfWorkDirIsMissing":
 			a.StrictWorkDir = true
-		case !w.known && w.hasValue && !w.inline:
+		case !w.known && w.hasValue:
 			a.Warnings = append(a.Warnings, fmt.Sprintf("unknown option %q in %s passed to the agent as is, with the word after it as its value", w.name, source))
 		case !w.known:
 			name, _, _ := strings.Cut(w.name, "=")
@@ -255,35 +264,58 @@ func collect(source string, words []word, a *Agent) layer {
 	return l
 }
 
-// takeUnknownValues makes the positional word right after an unknown
-// option that option's value, first to last, while valid(the number of
-// positional words) is false; as they were when it never is.
-func takeUnknownValues(words []word, valid func(positional int) bool) []word {
-	n := 0
+// unknownOptions lists the names of the options remotingOption does not know.
+func unknownOptions(words []word) []string {
+	var out []string
 	for _, w := range words {
-		if w.positional {
-			n++
+		if !w.positional && !w.known {
+			name, _, _ := strings.Cut(w.name, "=")
+			out = append(out, name)
 		}
-	}
-	if valid(n) {
-		return words
-	}
-	out := slices.Clone(words)
-	for i := 0; i+1 < len(out) && !valid(n); i++ {
-		w, next := out[i], out[i+1]
-		if w.positional || w.known || w.hasValue || !next.positional {
-			continue
-		}
-		w.value, w.hasValue = next.value, true
-		w.raw = append(slices.Clip(w.raw), next.raw...)
-		out[i] = w
-		out = slices.Delete(out, i+1, i+2)
-		n--
-	}
-	if !valid(n) {
-		return words
 	}
 	return out
+}
+
+// takeUnknownValues makes each positional word that follows an unknown
+// option that option's value, only when every positional word does so:
+// then none of them can be part of the SECRET NAME pair, and the words
+// would otherwise be refused (REMOTING_OPTS holds options only; in the
+// arguments, pair says that exactly two positional words are that pair and
+// stay). Never a word read from an @FILE (fromFile, parallel to the words'
+// raw arguments): a file keeps a value off command lines, and an unknown
+// option's value is passed on one. -opt=value is never ambiguous.
+func takeUnknownValues(words []word, fromFile []bool, pair bool) []word {
+	positional, takeable, at := 0, 0, 0
+	for k, w := range words {
+		if w.positional {
+			positional++
+			if k > 0 && unknownFlag(words[k-1]) && (at >= len(fromFile) || !fromFile[at]) {
+				takeable++
+			}
+		}
+		at += len(w.raw)
+	}
+	if positional == 0 || takeable != positional || pair && positional == 2 {
+		return words
+	}
+	var out []word
+	for _, w := range words {
+		if last := len(out) - 1; w.positional && last >= 0 {
+			o := out[last]
+			o.value, o.hasValue = w.value, true
+			o.raw = append(slices.Clip(o.raw), w.raw...)
+			out[last] = o
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// unknownFlag says whether w is an unknown option given alone, whose
+// value, if it takes one, would be the next word.
+func unknownFlag(w word) bool {
+	return !w.positional && !w.known && !w.hasValue && !w.inline
 }
 
 // passThrough returns the words of the options that Agent has no field for.

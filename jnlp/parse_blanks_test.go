@@ -67,9 +67,14 @@ func TestParseTrimsBlanks(t *testing.T) {
 						t.Errorf("argv word %q has blanks", w)
 					}
 				}
-				i := slices.IndexFunc(a.Warnings, func(w string) bool { return strings.Contains(w, tc.name+" starts or ends with blanks") })
-				if i < 0 {
-					t.Errorf("no warning names %s: %q", tc.name, a.Warnings)
+				n := 0
+				for _, w := range a.Warnings {
+					if strings.Contains(w, tc.name+" starts or ends with blanks") {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("%d warnings name %s, want 1: %q", n, tc.name, a.Warnings)
 				}
 				for _, w := range a.Warnings {
 					if strings.Contains(w, testSecret) {
@@ -102,5 +107,31 @@ func mapEnv(m map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) {
 		v, ok := m[k]
 		return v, ok
+	}
+}
+
+// What the script compared or tested as it was keeps its blanks:
+// JENKINS_WEB_SOCKET must be exactly "true", and a blank JENKINS_JAVA_OPTS
+// still wins over JAVA_OPTS, which may hold the builds' options.
+func TestParseKeepsBlanksWhereTheScriptDid(t *testing.T) {
+	base := map[string]string{"JENKINS_URL": "http://j/", "JENKINS_SECRET": testSecret, "JENKINS_AGENT_NAME": "a"}
+	with := func(k, v string) func(string) (string, bool) {
+		m := map[string]string{k: v}
+		for k, v := range base {
+			m[k] = v
+		}
+		return mapEnv(m)
+	}
+	a, err := Parse(with("JENKINS_WEB_SOCKET", "true\n"), nil)
+	if err != nil || a.WebSocket || a.Mode != ModeTCP {
+		t.Errorf(`JENKINS_WEB_SOCKET="true\n": websocket %v, mode %q, %v; want tcp, as the script`, a.WebSocket, a.Mode, err)
+	}
+	m := map[string]string{"JENKINS_JAVA_OPTS": " ", "JAVA_OPTS": "-Dbuild.only=1"}
+	for k, v := range base {
+		m[k] = v
+	}
+	a, err = Parse(mapEnv(m), nil)
+	if err != nil || len(a.JavaOpts) != 0 {
+		t.Errorf("blank JENKINS_JAVA_OPTS: JVM options %q, %v; want none, not JAVA_OPTS", a.JavaOpts, err)
 	}
 }

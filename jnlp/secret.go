@@ -232,29 +232,32 @@ func ArgsFile(lines []string) (*os.File, error) {
 // gets back what it moved off its command line (see ReexecArgs). An
 // option's value is left alone, as a reference: "-secret @FILE" is
 // resolveSecret's, and remoting reads the others itself.
-func expandArgFiles(args []string) ([]string, error) {
-	var out []string
+// fromFile[i] says that out[i] is a line of a file.
+func expandArgFiles(args []string) (out []string, fromFile []bool, err error) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if len(a) > 1 && a[0] == '@' {
 			lines, err := readArgFile(a[1:])
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			out = append(out, lines...)
+			for range lines {
+				fromFile = append(fromFile, true)
+			}
 			continue
 		}
-		out = append(out, a)
+		out, fromFile = append(out, a), append(fromFile, false)
 		if len(a) < 2 || a[0] != '-' {
 			continue
 		}
 		name, _, inline := splitOption(a)
 		if n, _ := remotingOption(name); n == 1 && !inline && i+1 < len(args) {
 			i++
-			out = append(out, args[i])
+			out, fromFile = append(out, args[i]), append(fromFile, false)
 		}
 	}
-	return out, nil
+	return out, fromFile, nil
 }
 
 // maxArgFile bounds an @FILE: arguments are lines, not megabytes, and
