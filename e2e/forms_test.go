@@ -174,9 +174,9 @@ func TestAgentExitCodes(t *testing.T) {
 		code       int
 		log        string // regexp the launcher's log must match
 	}{
-		// No configuration at all is remoting's stdin/stdout mode, as
-		// under the official script; the log names the missing URL.
-		{name: "no-configuration", image: jre17, bare: true, code: 0, log: `(?s)no controller address \(JENKINS_URL.*stdin/stdout mode, channel closed`},
+		// No configuration at all would be remoting's stdin/stdout
+		// mode, but stdin is /dev/null: nothing could talk to it.
+		{name: "no-configuration", image: jre17, bare: true, code: 64, log: `no controller URL: set JENKINS_URL.*stdin is not a pipe or socket`},
 		{name: "controller-unreachable", image: jre17, env: map[string]string{"LAUNCHER_CONNECT_TIMEOUT": "3s"}, code: 69, log: `refused`},
 		{name: "jar-missing-download-never", image: agentImage{base: "jre17", noJar: true}, controller: true,
 			env: map[string]string{"LAUNCHER_AGENT_DOWNLOAD": "never"}, code: 66, log: `agent\.jar`},

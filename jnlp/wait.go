@@ -42,7 +42,7 @@ func ReadinessCheck(a Agent) string {
 	case a.Info:
 		return "none (-help/-version)"
 	case a.Mode == ModeStdio:
-		return "none (no controller address: the agent talks over stdin and stdout)"
+		return "none (no controller address: the agent talks over stdin and stdout, or -connectTo/-tcp)"
 	case a.Mode == ModeDirect:
 		return "TCP connect " + a.Direct
 	case len(a.URLs) == 0:

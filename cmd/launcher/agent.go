@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
@@ -22,6 +23,12 @@ func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan 
 	}
 	p.agent = &a
 	p.Warnings = append(p.Warnings, a.Warnings...)
+	if a.Mode == jnlp.ModeStdio && !hasOption(a.Options, "-connectTo", "-tcp") && (pl.h.stdinStream == nil || !pl.h.stdinStream()) {
+		// Nothing could talk to such an agent: most likely the
+		// variables of an inbound agent never arrived (a Secret or
+		// ConfigMap missing from the pod).
+		return p.fail(exitUsage, "no controller URL: set JENKINS_URL or pass -url (or JENKINS_DIRECT_CONNECTION/-direct); without one the agent talks over stdin and stdout, and stdin is not a pipe or socket")
+	}
 
 	javaPath, binOpts, code, err := agentJava(pl.h.getenv)
 	if err != nil {
@@ -80,6 +87,17 @@ func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan 
 	return p
 }
 
+// hasOption says whether words hold one of names, alone or as name=value.
+func hasOption(words []string, names ...string) bool {
+	for _, w := range words {
+		name, _, _ := strings.Cut(w, "=")
+		if slices.Contains(names, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // agentArgv is the agent's command line: java, the plan's flags, the user's
 // JVM options, the jar, then remoting's arguments, which jnlp builds from
 // the agent's fields (a run that changes the work directory or the jar
@@ -125,10 +143,11 @@ func agentJava(getenv func(string) string) (path string, opts []string, code int
 	name, source := jvm.AgentJava(getenv)
 	path, code, err = entrypoint.LookPath(name, getenv("PATH"))
 	if err != nil && strings.ContainsAny(name, " \t") {
-		// The official script split the value into words, so
-		// JENKINS_JAVA_BIN="/opt/java/bin/java -Xshare:off" ran that
-		// java with the option; a path with blanks that exists wins.
-		if words, _ := jnlp.SplitWords(name); len(words) > 1 {
+		// The official script split the value into words (no quotes
+		// processed), so JENKINS_JAVA_BIN="/opt/java/bin/java
+		// -Xshare:off" ran that java with the option; a path with
+		// blanks that exists wins.
+		if words := strings.Fields(name); len(words) > 1 {
 			if p, _, err2 := entrypoint.LookPath(words[0], getenv("PATH")); err2 == nil {
 				return p, words[1:], exitOK, nil
 			}

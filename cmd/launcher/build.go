@@ -185,6 +185,11 @@ func (pl *planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOp
 			continue
 		}
 		words, note := jnlp.SplitWords(v)
+		if strings.Contains(note, "unbalanced") {
+			// The JVM reads these itself, and refuses an unmatched
+			// quote: better said now than by the JVM at start.
+			return nil, exitUsage, fmt.Errorf("%s: %s; the JVM refuses it", name, strings.TrimSuffix(note, " is taken literally"))
+		}
 		if note != "" {
 			notes = append(notes, name+": "+note)
 		}

@@ -179,3 +179,24 @@ func TestStopGrace(t *testing.T) {
 		}
 	}
 }
+
+// The JVM parses JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS itself and refuses
+// an unmatched quote: the launcher says so with exit 64, naming the
+// variable, rather than planning a JVM that will not start.
+func TestJVMOptionsUnbalancedQuote(t *testing.T) {
+	root := v1Root(t)
+	if err := os.Mkdir(filepath.Join(root, "home"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	java := filepath.Join(fakeJDK(t, []byte("#!/bin/sh\n")), "bin", "java")
+	for _, name := range []string{"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"} {
+		var logs strings.Builder
+		env := []string{"PATH=/usr/bin:/bin", "HOME=/home", name + "=-Dgreeting=it's"}
+		h := host{root: root, env: env, stderr: &logs, pid: 4242, uid: os.Getuid(), gid: os.Getgid(), arch: "amd64"}
+		pl := planner{h: h, cfg: config.Defaults(), log: newLogger(&logs, "text", "debug"), planOnly: true}
+		p := pl.build(context.Background(), invocation{mode: "exec", args: []string{java, "-version"}})
+		if p.ExitCode != exitUsage || !strings.Contains(p.Reason, name+": an unbalanced single quote; the JVM refuses it") {
+			t.Errorf("%s: exit %d, reason %v", name, p.ExitCode, p.Reason)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+
+	"golang.org/x/sys/unix"
 )
 
 // host is everything the launcher takes from the process it runs in, so
@@ -24,6 +26,9 @@ type host struct {
 	// reserveFD keeps fd 3 for the agent's secret (reserveSecretFD);
 	// nil in tests, which run in a test binary's process.
 	reserveFD func()
+	// stdinStream says whether stdin is a pipe or a socket, which can
+	// carry an agent's channel; nil: it is not.
+	stdinStream func() bool
 }
 
 func newHost() *host {
@@ -39,8 +44,21 @@ func newHost() *host {
 		pageSize: os.Getpagesize(),
 		self:     os.Executable,
 
-		reserveFD: reserveSecretFD,
+		reserveFD:   reserveSecretFD,
+		stdinStream: stdinIsStream,
 	}
+}
+
+// stdinIsStream reports whether fd 0 is a pipe or a socket: what a
+// controller that runs the agent's container itself connects to it.
+// /dev/null (Kubernetes and `docker run` without -i) and a terminal are not.
+func stdinIsStream() bool {
+	var st unix.Stat_t
+	if unix.Fstat(0, &st) != nil {
+		return false
+	}
+	t := st.Mode & unix.S_IFMT
+	return t == unix.S_IFIFO || t == unix.S_IFSOCK
 }
 
 func (h host) lookup(name string) (string, bool) {

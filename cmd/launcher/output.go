@@ -173,7 +173,7 @@ func (pl *planner) logPlan(p *Plan) {
 	if a := p.Agent; a != nil && a.Mode == string(jnlp.ModeStdio) {
 		// Legitimate for a controller that runs the container itself;
 		// for an inbound agent, the sign of a missing JENKINS_URL.
-		log.Info("agent talks over stdin and stdout: no controller address (JENKINS_URL, -url or -direct) was given", "mode", a.Mode)
+		log.Info("agent talks over stdin and stdout (or -connectTo/-tcp): no controller address (JENKINS_URL, -url or -direct) was given", "mode", a.Mode)
 	}
 	for _, w := range p.Warnings {
 		log.Warn(w)

@@ -338,6 +338,23 @@ func TestAgentLeavesStrictWorkDir(t *testing.T) {
 				"LAUNCHER_LOG_LEVEL=warn",
 				tc.env,
 			)
+			// The plan says so too, and keeps the directory even
+			// where it could not be made (under a regular file).
+			if tc.strict {
+				file := filepath.Join(work, "file")
+				if err := os.WriteFile(file, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				plan := exec.Command(bin, append([]string{"plan", "--json"}, tc.args...)...)
+				plan.Env = append(slices.Clone(cmd.Env), "JENKINS_AGENT_WORKDIR="+file+"/agent")
+				out, err := plan.Output()
+				if err != nil {
+					t.Fatalf("plan: %v\n%s", err, out)
+				}
+				if !strings.Contains(string(out), `"work_dir": "`+file+`/agent"`) || !strings.Contains(string(out), `"work_dir_action": "leave"`) {
+					t.Errorf("plan does not leave the work directory:\n%s", out)
+				}
+			}
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
@@ -389,8 +406,80 @@ func TestAgentStdioMode(t *testing.T) {
 	if got := stdout.String(); !strings.HasSuffix(got, want) || strings.Contains(got, "-secret") || strings.Contains(got, "level=") {
 		t.Errorf("stdout %q, want java's words ending %q and the input, nothing else", got, want)
 	}
+	// The plan says what the run does.
+	plan := exec.Command(bin, "plan")
+	plan.Env = cmd.Env
+	plan.Stdin = strings.NewReader("")
+	out, err := plan.Output()
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "agent:     stdio mode\n") || !strings.Contains(string(out), "wait: none (no controller address") {
+		t.Errorf("plan:\n%s", out)
+	}
 	// For an inbound agent whose JENKINS_URL went missing, the log says why.
-	if !strings.Contains(stderr.String(), "agent talks over stdin and stdout: no controller address") {
+	if !strings.Contains(stderr.String(), "agent talks over stdin and stdout (or -connectTo/-tcp): no controller address") {
 		t.Errorf("no log line names the mode; stderr:\n%s", stderr.String())
+	}
+}
+
+// With no controller address and stdin not a pipe or socket (/dev/null, as
+// in a Kubernetes pod without stdin), nothing could talk to the agent: most
+// likely an inbound agent's variables never arrived, and the launcher says
+// so with exit 64, as before stdin/stdout mode existed. -connectTo needs no
+// stdin.
+func TestAgentNoConfigurationWithoutStdin(t *testing.T) {
+	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
+	jdk := fakeJDK(t, []byte("#!/bin/sh\necho \"$@\"\n"))
+	work := t.TempDir()
+	jar := filepath.Join(work, "agent.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{nil, exitUsage},
+		{[]string{"-connectTo", "127.0.0.1:9"}, 0},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		cmd.Env = append(os.Environ(), "JAVA_HOME="+jdk, "JENKINS_AGENT_FILE="+jar, "HOME="+work, "LAUNCHER_MEMORY_LIMIT=1Gi")
+		cmd.Stdin = nil // /dev/null
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tc.code {
+			t.Errorf("%q: exit %d, want %d\n%s", tc.args, code, tc.code, out)
+		}
+		if tc.code == exitUsage && !strings.Contains(string(out), "no controller URL: set JENKINS_URL") {
+			t.Errorf("%q: the error does not name JENKINS_URL:\n%s", tc.args, out)
+		}
+	}
+}
+
+// JENKINS_JAVA_BIN with options after the java, as the script's word
+// splitting allowed: java gets them before JAVA_OPTS and the jar.
+func TestAgentJavaBinOptions(t *testing.T) {
+	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
+	java := filepath.Join(fakeJDK(t, []byte("#!/bin/sh\necho \"$@\"\n")), "bin", "java")
+	work := t.TempDir()
+	jar := filepath.Join(work, "agent.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-connectTo", "127.0.0.1:9")
+	cmd.Env = append(os.Environ(), "JENKINS_JAVA_BIN="+java+" -Xshare:off", "JAVA_OPTS=-Dy=2",
+		"JENKINS_AGENT_FILE="+jar, "HOME="+work, "LAUNCHER_MEMORY_LIMIT=1Gi", "LAUNCHER_LOG_LEVEL=warn")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), " -Xshare:off -Dy=2 -jar "+jar+" ") {
+		t.Errorf("java's words %q, want -Xshare:off, then JAVA_OPTS, then the jar", out)
 	}
 }
