@@ -269,11 +269,7 @@ func TestAgentReplacesItselfWithSecretAtFD3(t *testing.T) {
 	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
 	// The stand-in java prints its PID, what fd 3 holds, and its words.
 	jdk := fakeJDK(t, []byte("#!/bin/sh\necho \"$$\"\ncat /proc/self/fd/3\necho \"$@\"\n"))
-	work := t.TempDir()
-	jar := filepath.Join(work, "agent.jar")
-	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	work, jar := workWithJar(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
 		"JAVA_HOME="+jdk,
@@ -318,11 +314,7 @@ func TestAgentLeavesStrictWorkDir(t *testing.T) {
 		{"without the option", nil, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			work := t.TempDir()
-			jar := filepath.Join(work, "agent.jar")
-			if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			work, jar := workWithJar(t)
 			dir := filepath.Join(work, "mnt", "agent")
 			cmd := exec.Command(bin, tc.args...)
 			cmd.Env = append(os.Environ(),
@@ -384,11 +376,7 @@ func TestAgentLeavesStrictWorkDir(t *testing.T) {
 func TestAgentStdioMode(t *testing.T) {
 	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
 	jdk := fakeJDK(t, []byte("#!/bin/sh\necho \"$@\"\ncat\n"))
-	work := t.TempDir()
-	jar := filepath.Join(work, "agent.jar")
-	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	work, jar := workWithJar(t)
 	cmd := exec.Command(bin, "-text")
 	cmd.Env = append(os.Environ(),
 		"JAVA_HOME="+jdk,
@@ -431,11 +419,7 @@ func TestAgentStdioMode(t *testing.T) {
 func TestAgentNoConfigurationWithoutStdin(t *testing.T) {
 	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
 	jdk := fakeJDK(t, []byte("#!/bin/sh\necho \"$@\"\n"))
-	work := t.TempDir()
-	jar := filepath.Join(work, "agent.jar")
-	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	work, jar := workWithJar(t)
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -467,11 +451,7 @@ func TestAgentNoConfigurationWithoutStdin(t *testing.T) {
 func TestAgentJavaBinOptions(t *testing.T) {
 	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
 	java := filepath.Join(fakeJDK(t, []byte("#!/bin/sh\necho \"$@\"\n")), "bin", "java")
-	work := t.TempDir()
-	jar := filepath.Join(work, "agent.jar")
-	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	work, jar := workWithJar(t)
 	cmd := exec.Command(bin, "-connectTo", "127.0.0.1:9")
 	cmd.Env = append(os.Environ(), "JENKINS_JAVA_BIN="+java+" -Xshare:off", "JAVA_OPTS=-Dy=2",
 		"JENKINS_AGENT_FILE="+jar, "HOME="+work, "LAUNCHER_MEMORY_LIMIT=1Gi", "LAUNCHER_LOG_LEVEL=warn")
@@ -482,4 +462,16 @@ func TestAgentJavaBinOptions(t *testing.T) {
 	if !strings.Contains(string(out), " -Xshare:off -Dy=2 -jar "+jar+" ") {
 		t.Errorf("java's words %q, want -Xshare:off, then JAVA_OPTS, then the jar", out)
 	}
+}
+
+// workWithJar is a new directory holding an agent.jar good enough for the
+// launcher (it only checks the zip magic).
+func workWithJar(t *testing.T) (work, jar string) {
+	t.Helper()
+	work = t.TempDir()
+	jar = filepath.Join(work, "agent.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return work, jar
 }
