@@ -22,6 +22,23 @@ type Command struct {
 	ExtraFiles []*os.File // become fds 3, 4, ... in the command (the agent secret as /proc/self/fd/N)
 }
 
+// DefaultPath is where commands are looked for when PATH is not set, as
+// dash and bash look (a container started with `env -i`).
+const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// SearchPath is the list LookPath searches for PATH's value v: DefaultPath
+// when PATH is not set, and the current directory when it is set but empty
+// (one zero-length entry, which POSIX reads as the current directory).
+func SearchPath(v string, set bool) string {
+	switch {
+	case !set:
+		return DefaultPath
+	case v == "":
+		return "."
+	}
+	return v
+}
+
 // LookPath resolves name as a shell does: a name containing '/' is used as
 // is, any other is searched in the directories of pathEnv (an empty entry
 // means the current directory). On failure it returns the code a shell

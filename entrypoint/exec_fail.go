@@ -60,7 +60,7 @@ func asScript(cmd Command, err error) (Command, bool) {
 		return cmd, false
 	}
 	head, rerr := readHead(cmd.Path)
-	if rerr != nil || isBinary(head) || bytes.HasPrefix(head, []byte("#!")) {
+	if rerr != nil || isBinary(head) || namesInterpreter(head) {
 		return cmd, false
 	}
 	script := cmd
@@ -69,13 +69,26 @@ func asScript(cmd Command, err error) (Command, bool) {
 	return script, true
 }
 
+// namesInterpreter says whether head starts with a #! line that names an
+// interpreter. A bare "#!" (blanks at most) names none: the kernel refuses
+// it, and shells run the file with sh as a script without #!.
+func namesInterpreter(head []byte) bool {
+	rest, ok := bytes.CutPrefix(head, []byte("#!"))
+	if !ok {
+		return false
+	}
+	line, _, _ := bytes.Cut(rest, []byte{'\n'})
+	return len(bytes.Trim(line, " \t\r")) > 0
+}
+
 // execError returns the exit code for a command that execve refused and an
 // error that says why in terms a user can act on, where the kernel's errno
 // misleads: "no such file or directory" for a file that is there (its #!
 // interpreter is missing, often a Windows line ending after it, or a binary's
 // dynamic loader is: built for another C library), "exec format error" for
-// a binary of another architecture. The codes are bash's: 126 for a bad
-// interpreter, 127 when the file or its loader is missing.
+// a binary of another architecture. A missing interpreter or loader is
+// 127, as Debian 12's bash 5.2, dash and tini exit (older bash said 126,
+// "bad interpreter").
 func execError(path string, err error) (int, error) {
 	code := startErrorCode(err)
 	switch {
@@ -92,7 +105,7 @@ func execError(path string, err error) (int, error) {
 			if strings.HasSuffix(interp, "\r") {
 				why = fmt.Sprintf("its #! line names %q, with a carriage return: the script has Windows line endings (CRLF); convert it to LF", interp)
 			}
-			return ExitNotExecutable, fmt.Errorf("%w: %s", err, why)
+			return ExitNotFound, fmt.Errorf("%w: %s", err, why)
 		}
 		if bytes.HasPrefix(head, []byte("\x7fELF")) {
 			return code, fmt.Errorf("%w: the file is there, but the dynamic loader it needs is not (a binary built for another C library, such as glibc on Alpine's musl?)", err)

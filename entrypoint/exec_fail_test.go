@@ -42,8 +42,8 @@ func TestExecError(t *testing.T) {
 		want    string
 	}{
 		{"missing", nil, syscall.ENOENT, ExitNotFound, "no such file or directory"},
-		{"bad-interpreter", []byte("#!/nonexistent/bash -e\necho hi\n"), syscall.ENOENT, ExitNotExecutable, `its interpreter "/nonexistent/bash" (the #! line) does not exist`},
-		{"crlf", []byte("#!/bin/sh\r\necho hi\r\n"), syscall.ENOENT, ExitNotExecutable, "Windows line endings (CRLF)"},
+		{"bad-interpreter", []byte("#!/nonexistent/bash -e\necho hi\n"), syscall.ENOENT, ExitNotFound, `its interpreter "/nonexistent/bash" (the #! line) does not exist`},
+		{"crlf", []byte("#!/bin/sh\r\necho hi\r\n"), syscall.ENOENT, ExitNotFound, "Windows line endings (CRLF)"},
 		{"missing-loader", elfHeader(62), syscall.ENOENT, ExitNotFound, "the dynamic loader it needs is not"},
 		{"other-arch", elfHeader(other), syscall.ENOEXEC, ExitNotExecutable, "a binary for another machine"},
 		{"script-no-shell", []byte("echo hi\n"), syscall.ENOEXEC, ExitNotExecutable, "a script without a #! line, and /bin/sh cannot run it"},
@@ -70,6 +70,10 @@ func TestAsScript(t *testing.T) {
 	empty := writeExec(t, dir, "empty", nil)
 	binary := writeExec(t, dir, "binary", elfHeader(183))
 	shebang := writeExec(t, dir, "shebang", []byte("#!/bin/weird\n"))
+	// A #! that names no interpreter: shells run it with sh.
+	bare := writeExec(t, dir, "bare", []byte("#!\necho ok\n"))
+	blanks := writeExec(t, dir, "blanks", []byte("#! \t\r\necho ok\n"))
+	spaced := writeExec(t, dir, "spaced", []byte("#! /bin/weird\n"))
 	cmd := func(p string) Command {
 		return Command{Path: p, Args: []string{"name", "a", "b"}, Env: []string{"X=1"}}
 	}
@@ -83,6 +87,9 @@ func TestAsScript(t *testing.T) {
 		{"empty", cmd(empty), syscall.ENOEXEC, []string{"/bin/sh", empty, "a", "b"}},
 		{"binary", cmd(binary), syscall.ENOEXEC, nil},
 		{"shebang", cmd(shebang), syscall.ENOEXEC, nil},
+		{"shebang-after-blank", cmd(spaced), syscall.ENOEXEC, nil},
+		{"bare-shebang", cmd(bare), syscall.ENOEXEC, []string{"/bin/sh", bare, "a", "b"}},
+		{"shebang-of-blanks", cmd(blanks), syscall.ENOEXEC, []string{"/bin/sh", blanks, "a", "b"}},
 		{"other-error", cmd(script), syscall.EACCES, nil},
 		{"missing", cmd(filepath.Join(dir, "missing")), syscall.ENOEXEC, nil},
 	} {

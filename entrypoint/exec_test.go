@@ -173,3 +173,28 @@ func TestNotStarted(t *testing.T) {
 		})
 	}
 }
+
+// PATH unset searches the shells' default list; PATH set but empty is one
+// zero-length entry, the current directory (env -i, `PATH= cmd`).
+func TestSearchPath(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		set  bool
+		want string
+	}{
+		{"", false, DefaultPath},
+		{"", true, "."},
+		{"/opt/bin:/usr/bin", true, "/opt/bin:/usr/bin"},
+	} {
+		if got := SearchPath(c.v, c.set); got != c.want {
+			t.Errorf("SearchPath(%q, %v) = %q, want %q", c.v, c.set, got, c.want)
+		}
+	}
+	t.Chdir(filepath.Join("testdata", "supervise", "lookpath", "found", "bin1"))
+	if path, code, err := LookPath("tool", SearchPath("", true)); err != nil || code != 0 || path != "tool" {
+		t.Errorf("PATH empty: LookPath = %q, %d, %v; want tool from the current directory", path, code, err)
+	}
+	if path, code, err := LookPath("sh", SearchPath("", false)); err != nil || code != 0 || !strings.HasSuffix(path, "/sh") {
+		t.Errorf("PATH unset: LookPath(sh) = %q, %d, %v; want it from the default list", path, code, err)
+	}
+}

@@ -40,9 +40,13 @@ func startChild(cmd Command, terminal bool) (int, error) {
 // controlling terminal and the launcher is in its foreground: only then is
 // there a terminal to hand to the command's group. A launcher started in
 // the background of an interactive shell must not steal the terminal.
+//
+// A foreground group outside the launcher's PID namespace reads as 0, as
+// does the launcher's own group when it leads the namespace (PID 1 under
+// `unshare --pid` from a shell): that is no foreground of ours either.
 func stdinIsControllingTerminal() bool {
 	fg, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
-	return err == nil && fg == unix.Getpgrp()
+	return err == nil && fg != 0 && fg == unix.Getpgrp()
 }
 
 // restoreForeground gives the terminal back to the launcher's own process

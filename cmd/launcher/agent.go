@@ -141,14 +141,17 @@ func hiddenOf(fdArgs []string, secret string) []string {
 // setting it came from.
 func agentJava(getenv func(string) string) (path string, opts []string, code int, err error) {
 	name, source := jvm.AgentJava(getenv)
-	path, code, err = entrypoint.LookPath(name, getenv("PATH"))
+	// An empty PATH reads as unset here (getenv cannot tell them apart).
+	search := getenv("PATH")
+	search = entrypoint.SearchPath(search, search != "")
+	path, code, err = entrypoint.LookPath(name, search)
 	if err != nil && strings.ContainsAny(name, " \t") {
 		// The official script split the value into words (no quotes
 		// processed), so JENKINS_JAVA_BIN="/opt/java/bin/java
 		// -Xshare:off" ran that java with the option; a path with
 		// blanks that exists wins.
 		if words := strings.Fields(name); len(words) > 1 {
-			if p, _, err2 := entrypoint.LookPath(words[0], getenv("PATH")); err2 == nil {
+			if p, _, err2 := entrypoint.LookPath(words[0], search); err2 == nil {
 				return p, words[1:], exitOK, nil
 			}
 		}

@@ -138,7 +138,7 @@ func (pl *planner) identityInput() entrypoint.IdentityInput {
 // planCommand plans `launcher exec -- CMD ...` and the single-command form.
 // Only exec gets JVM flags, and only when the command is java.
 func (pl *planner) planCommand(ctx context.Context, p *Plan, args []string, jvmFlags bool) *Plan {
-	path, code, err := entrypoint.LookPath(args[0], pl.h.getenv("PATH"))
+	path, code, err := entrypoint.LookPath(args[0], entrypoint.SearchPath(pl.h.lookup("PATH")))
 	if err != nil {
 		return p.fail(code, err.Error())
 	}

@@ -475,3 +475,28 @@ func workWithJar(t *testing.T) (work, jar string) {
 	}
 	return work, jar
 }
+
+// As PID 1 of a new PID namespace started from an interactive shell, the
+// terminal's foreground group is outside the namespace and reads as 0, as
+// does the launcher's own group: that is not the launcher's foreground, so
+// it must not hand the terminal to its command, which would leave the
+// shell's next read failing (EIO) once the namespace is gone.
+func TestRealPID1InNewNamespaceLeavesTerminal(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, tool := range []string{"script", "unshare"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not installed: %v", tool, err)
+		}
+	}
+	bin := testutil.BuildStatic(t, t.TempDir(), ".")[0]
+	shell := "unshare -pf --mount-proc " + bin + " exec -- true; read x; echo read-rc=$? x=$x"
+	cmd := exec.Command("script", "-qec", "sh -c '"+shell+"'", "/dev/null")
+	cmd.Stdin = strings.NewReader("line\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(strings.ReplaceAll(string(out), "\r", ""), "read-rc=0 x=line") {
+		t.Errorf("the shell's read after the launcher failed:\n%s", out)
+	}
+}
