@@ -45,8 +45,8 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 	if v, _ := getenv(javaVar); v == "" {
 		javaVar = "JAVA_OPTS"
 	}
-	jo, note := SplitWords(env(javaVar))
-	a.noteWords(javaVar, note)
+	jo, lit := SplitWords(env(javaVar))
+	a.noteLiteral(javaVar, lit)
 	a.JavaOpts = jo
 
 	args, fromFile, err := expandArgFiles(args)
@@ -67,8 +67,8 @@ func Parse(getenv func(string) (string, bool), args []string) (Agent, error) {
 			return a, nil
 		}
 	}
-	opts, note := SplitWords(env("REMOTING_OPTS"))
-	a.noteWords("REMOTING_OPTS", note)
+	opts, lit := SplitWords(env("REMOTING_OPTS"))
+	a.noteLiteral("REMOTING_OPTS", lit)
 	optWords, missing := scanWords(opts)
 	if missing != "" {
 		return Agent{}, fmt.Errorf("option %s in REMOTING_OPTS needs a value", missing)
@@ -174,10 +174,10 @@ func (a *Agent) trimmedEnv(getenv func(string) (string, bool)) func(string) stri
 	}
 }
 
-// noteWords warns about what SplitWords of variable k took literally.
-func (a *Agent) noteWords(k, note string) {
-	if note != "" {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: %s, as the jenkins-agent script took it", k, note))
+// noteLiteral warns about what SplitWords of variable k took literally.
+func (a *Agent) noteLiteral(k string, lit Literal) {
+	if lit != "" {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: %s is taken literally, as the jenkins-agent script took it", k, lit))
 	}
 }
 

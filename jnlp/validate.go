@@ -76,6 +76,21 @@ func (a *Agent) stdio() bool {
 	return len(a.URLs) == 0 && a.Direct == "" && a.JNLPURL == "" && a.Tunnel == "" && a.Secret == "" && a.Name == ""
 }
 
+// NeedsStdin says whether the agent's channel is its stdin and stdout:
+// stdio mode without -connectTo or -tcp, which give it a socket instead.
+func (a Agent) NeedsStdin() bool {
+	if a.Mode != ModeStdio {
+		return false
+	}
+	words, _ := scanWords(a.Options)
+	for _, w := range words {
+		if w.name == "-connectTo" || w.name == "-tcp" {
+			return false
+		}
+	}
+	return true
+}
+
 // checkRules applies remoting's depends and forbids (remotingRules) to the
 // options the agent would get, in their order on its command line.
 func (a *Agent) checkRules() error {

@@ -18,8 +18,8 @@ import (
 // it was, and so does SplitWords: a backslash before any other character
 // stays (-Dpattern=\d+, C:\temp), and so do an unbalanced quote
 // (-Dgreeting=it's) and a trailing backslash, each as a literal character;
-// note then says so, for a warning.
-func SplitWords(s string) (words []string, note string) {
+// literal then says which, for a warning.
+func SplitWords(s string) (words []string, literal Literal) {
 	var (
 		cur    strings.Builder
 		inWord bool
@@ -40,20 +40,20 @@ func SplitWords(s string) (words []string, note string) {
 				i += end + 1
 			} else {
 				cur.WriteByte(c)
-				note = "an unbalanced single quote is taken literally"
+				literal = UnbalancedSingle
 			}
 		case '"':
 			if n, ok := readDoubleQuoted(s[i+1:], &cur); ok {
 				i += n
 			} else {
 				cur.WriteByte(c)
-				note = "an unbalanced double quote is taken literally"
+				literal = UnbalancedDouble
 			}
 		case '\\':
 			switch {
 			case i+1 >= len(s):
 				cur.WriteByte(c)
-				note = "a trailing backslash is taken literally"
+				literal = TrailingBackslash
 			case s[i+1] == '\n': // backslash-newline joins lines
 				i++
 				continue
@@ -71,8 +71,23 @@ func SplitWords(s string) (words []string, note string) {
 	if inWord {
 		words = append(words, cur.String())
 	}
-	return words, note
+	return words, literal
 }
+
+// Literal names what SplitWords took as a literal character where a shell
+// would have failed; "" for nothing.
+type Literal string
+
+// What SplitWords may take literally.
+const (
+	UnbalancedSingle  Literal = "an unbalanced single quote"
+	UnbalancedDouble  Literal = "an unbalanced double quote"
+	TrailingBackslash Literal = "a trailing backslash"
+)
+
+// Quote says whether l is an unbalanced quote, which the JVM refuses in
+// the options it reads itself.
+func (l Literal) Quote() bool { return l == UnbalancedSingle || l == UnbalancedDouble }
 
 // readDoubleQuoted copies the inside of a double-quoted string (s starts
 // after the opening quote) to b and returns how many bytes it used,

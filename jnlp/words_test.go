@@ -39,7 +39,7 @@ func TestSplitWords(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("SplitWords(%q) = %q, want %q", tc.in, got, tc.want)
 			}
-			if (tc.note == "") != (note == "") || !strings.Contains(note, tc.note) {
+			if (tc.note == "") != (note == "") || !strings.Contains(string(note), tc.note) {
 				t.Errorf("SplitWords(%q) note %q, want one containing %q", tc.in, note, tc.note)
 			}
 		})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
@@ -23,14 +22,14 @@ func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan 
 	}
 	p.agent = &a
 	p.Warnings = append(p.Warnings, a.Warnings...)
-	if a.Mode == jnlp.ModeStdio && !hasOption(a.Options, "-connectTo", "-tcp") && (pl.h.stdinStream == nil || !pl.h.stdinStream()) {
+	if a.NeedsStdin() && (pl.h.stdinStream == nil || !pl.h.stdinStream()) {
 		// Nothing could talk to such an agent: most likely the
 		// variables of an inbound agent never arrived (a Secret or
 		// ConfigMap missing from the pod).
 		return p.fail(exitUsage, "no controller URL: set JENKINS_URL or pass -url (or JENKINS_DIRECT_CONNECTION/-direct); without one the agent talks over stdin and stdout, and stdin is not a pipe or socket")
 	}
 
-	javaPath, binOpts, code, err := agentJava(pl.h.getenv)
+	javaPath, binOpts, code, err := agentJava(pl.h.lookup)
 	if err != nil {
 		return p.fail(code, err.Error())
 	}
@@ -87,17 +86,6 @@ func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan 
 	return p
 }
 
-// hasOption says whether words hold one of names, alone or as name=value.
-func hasOption(words []string, names ...string) bool {
-	for _, w := range words {
-		name, _, _ := strings.Cut(w, "=")
-		if slices.Contains(names, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // agentArgv is the agent's command line: java, the plan's flags, the user's
 // JVM options, the jar, then remoting's arguments, which jnlp builds from
 // the agent's fields (a run that changes the work directory or the jar
@@ -139,11 +127,9 @@ func hiddenOf(fdArgs []string, secret string) []string {
 // agentJava resolves the agent's java once, with the shell's rules and
 // exit codes (127 not found, 126 not executable); the error names the
 // setting it came from.
-func agentJava(getenv func(string) string) (path string, opts []string, code int, err error) {
-	name, source := jvm.AgentJava(getenv)
-	// An empty PATH reads as unset here (getenv cannot tell them apart).
-	search := getenv("PATH")
-	search = entrypoint.SearchPath(search, search != "")
+func agentJava(lookup func(string) (string, bool)) (path string, opts []string, code int, err error) {
+	name, source := jvm.AgentJava(func(k string) string { v, _ := lookup(k); return v })
+	search := entrypoint.SearchPath(lookup("PATH"))
 	path, code, err = entrypoint.LookPath(name, search)
 	if err != nil && strings.ContainsAny(name, " \t") {
 		// The official script split the value into words (no quotes

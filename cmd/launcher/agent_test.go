@@ -54,7 +54,7 @@ func TestAgentJava(t *testing.T) {
 		{name: "not-executable-only", env: map[string]string{"PATH": noexec}, code: exitNotExec, err: "java from PATH"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, opts, code, err := agentJava(func(k string) string { return c.env[k] })
+			got, opts, code, err := agentJava(func(k string) (string, bool) { v, ok := c.env[k]; return v, ok })
 			if !slices.Equal(opts, c.opts) {
 				t.Errorf("options %q, want %q", opts, c.opts)
 			}

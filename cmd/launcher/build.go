@@ -184,14 +184,14 @@ func (pl *planner) planJVM(ctx context.Context, p *Plan, javaPath string, userOp
 			notes = append(notes, fmt.Sprintf("JDK_JAVA_OPTIONS ignored: java %s does not read it (JDK 9+)", java.Version))
 			continue
 		}
-		words, note := jnlp.SplitWords(v)
-		if strings.Contains(note, "unbalanced") {
+		words, lit := jnlp.SplitWords(v)
+		if lit.Quote() {
 			// The JVM reads these itself, and refuses an unmatched
 			// quote: better said now than by the JVM at start.
-			return nil, exitUsage, fmt.Errorf("%s: %s; the JVM refuses it", name, strings.TrimSuffix(note, " is taken literally"))
+			return nil, exitUsage, fmt.Errorf("%s: %s; the JVM refuses it", name, lit)
 		}
-		if note != "" {
-			notes = append(notes, name+": "+note)
+		if lit != "" {
+			notes = append(notes, fmt.Sprintf("%s: %s is taken literally", name, lit))
 		}
 		all = append(all, words...)
 	}
