@@ -13,7 +13,12 @@ const sigIgn = 1
 
 // kernelSigaction is struct sigaction as rt_sigaction takes it. All that
 // matters here is that an all-zero value means SIG_DFL with no flags and an
-// empty mask, and that the handler comes first, on every architecture.
+// empty mask, that the handler comes first, and that the struct is no
+// smaller than the kernel's, so that an old action read into it can be
+// put back as it was. That holds for amd64 and arm64, which we ship, and
+// for the kernel's generic layout (riscv64 and others, whose struct has no
+// restorer: the mask lands in the restorer field and comes back from
+// there). Not for mips, where the flags come first.
 type kernelSigaction struct {
 	handler  uintptr
 	flags    uintptr
