@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -89,6 +90,16 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		lifecycle = slog.LevelDebug
 	}
 	logger.Log(context.Background(), lifecycle, "command started", "path", cmd.Path, "pid", pid)
+	// From here on the launcher must not need a new OS thread: the
+	// command may fill the container's process limit (pids.max, which
+	// counts threads), and a runtime that cannot start a thread it wants
+	// dies ("fatal error: newosproc"), taking PID 1 and so the container
+	// with it. With more than one P the runtime starts a thread for the
+	// second one after each garbage collection's stop-the-world (the
+	// forced one every two minutes, the one in shrinkWhileWaiting) and to
+	// help a collection; with one, the threads it already has suffice.
+	// The supervisor needs no parallelism.
+	runtime.GOMAXPROCS(1)
 	r := newReaper(pid)
 	var ev events
 	ev, r.wakeFD = sigs.handOver(r.reaped)

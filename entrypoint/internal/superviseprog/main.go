@@ -17,6 +17,8 @@
 //	SUPERVISE_REPORT_FG=1    after Run, print the terminal's foreground group and our own
 //	SUPERVISE_GATE=FIFO      print "caught" once signals are caught, then wait until
 //	                         FIFO is opened for writing before Run
+//	SUPERVISE_GC_EVERY=DUR   run a garbage collection every DUR, as the runtime
+//	                         forces one every two minutes
 package main
 
 import (
@@ -24,6 +26,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,6 +82,19 @@ func main() {
 			os.Exit(entrypoint.ExitInternal)
 		}
 		f.Close()
+	}
+	if every := os.Getenv("SUPERVISE_GC_EVERY"); every != "" {
+		d, err := time.ParseDuration(every)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "superviseprog: SUPERVISE_GC_EVERY %q: %v\n", every, err)
+			os.Exit(entrypoint.ExitConfig)
+		}
+		go func() {
+			for {
+				time.Sleep(d)
+				runtime.GC()
+			}
+		}()
 	}
 	cmd := entrypoint.Command{Path: path, Args: os.Args[1:], Env: os.Environ(), ExtraFiles: extra}
 	opts := options()

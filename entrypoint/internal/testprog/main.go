@@ -72,6 +72,8 @@ func main() {
 			fail(err.Error())
 		}
 		fmt.Printf("%d %s\n", os.Getpid(), data)
+	case "fill-pids": // fill-pids: start /bin/sleep children until fork fails (at most 1000), print "full N", exit 42 at SIGTERM
+		fillPids()
 	case "pid": // pid: print our pid
 		fmt.Println(os.Getpid())
 	case "bump-and-die": // bump-and-die FILE [FIFO]: once FIFO is opened for writing, write 1 into FILE (a fake oom_kill counter), die of SIGKILL
@@ -241,6 +243,26 @@ func printStatus(who, path string) {
 			fmt.Println(who, strings.Join(strings.Fields(line), " "))
 		}
 	}
+}
+
+// fillPids fills the process limit of its cgroup with sleeping children
+// and holds it full until SIGTERM. Signals are caught first: once the
+// limit is reached no thread can start.
+func fillPids() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGTERM)
+	n := 0
+	for ; n < 1000; n++ {
+		if _, err := syscall.ForkExec("/bin/sleep", []string{"sleep", "60"}, &syscall.ProcAttr{}); err != nil {
+			if err != syscall.EAGAIN {
+				fail("fill-pids: " + err.Error())
+			}
+			break
+		}
+	}
+	fmt.Printf("full %d\n", n)
+	<-ch
+	os.Exit(42)
 }
 
 func blockForever() {
