@@ -46,17 +46,19 @@ func makeOwnedDir(host, name string, uid int) (created bool, err error) {
 	return created, nil
 }
 
-// probeWritable proves a directory writable by creating a file in it:
-// access(2) can say yes where a write still fails (some network and
-// read-only bind-mounted file systems). An unnamed O_TMPFILE file leaves no
-// name to remove and disappears with its descriptor, even if the launcher
-// dies in between; file systems without O_TMPFILE get a named file,
-// removed at once.
+// probeWritable proves a directory writable by creating a file in it and
+// writing a byte: access(2) can say yes where a write still fails (some
+// network and read-only bind-mounted file systems), and an empty file
+// needs only an inode, so a file system without a free block (or a
+// quota with none left) lets it be created. An unnamed O_TMPFILE file
+// leaves no name to remove and disappears with its descriptor, even if
+// the launcher dies in between; file systems without O_TMPFILE get a
+// named file, removed at once.
 func probeWritable(host, name string) error {
 	fd, err := unix.Open(host, unix.O_TMPFILE|unix.O_WRONLY|unix.O_CLOEXEC, 0o600)
 	if err == nil {
-		unix.Close(fd)
-		return nil
+		defer unix.Close(fd)
+		return probeWrite(fd, name)
 	}
 	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EISDIR) && !errors.Is(err, unix.EINVAL) {
 		return fmt.Errorf("home %q is not writable: %w", name, err)
@@ -69,9 +71,19 @@ func probeWritableNamed(host, name string) error {
 	if err != nil {
 		return fmt.Errorf("home %q is not writable: %w", name, unwrapPath(err))
 	}
+	werr := probeWrite(int(f.Fd()), name)
 	f.Close()
 	if err := os.Remove(f.Name()); err != nil {
 		return fmt.Errorf("removing write test file in %q: %w", name, unwrapPath(err))
+	}
+	return werr
+}
+
+// probeWrite writes one byte to fd, a file just created in home name: a
+// full file system or an exhausted quota refuses it (ENOSPC, EDQUOT).
+func probeWrite(fd int, name string) error {
+	if _, err := unix.Write(fd, []byte{0}); err != nil {
+		return fmt.Errorf("home %q is not writable: %w", name, err)
 	}
 	return nil
 }

@@ -55,3 +55,33 @@ func TestRootProbeWritableReadOnlyMount(t *testing.T) {
 		}
 	}
 }
+
+// A file system without a free block fails the probe: an empty file, which
+// needs only an inode, can still be created there.
+func TestRootProbeWritableFullFileSystem(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=4k"); err != nil {
+		t.Fatalf("mounting a tmpfs: %v", err)
+	}
+	t.Cleanup(func() { unix.Unmount(dir, unix.MNT_DETACH) })
+	fill, err := os.Create(filepath.Join(dir, "fill"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fill.Close()
+	if _, err := fill.Write(make([]byte, 64<<10)); err == nil {
+		t.Fatal("a 4 KiB tmpfs took 64 KiB")
+	}
+	for name, probe := range map[string]func(host, name string) error{
+		"tmpfile": probeWritable,
+		"named":   probeWritableNamed,
+	} {
+		if err := probe(dir, "/full"); err == nil || !strings.Contains(err.Error(), "no space left") {
+			t.Errorf("%s: full file system: got %v, want a no-space error", name, err)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("probes left %v behind", left)
+	}
+}
