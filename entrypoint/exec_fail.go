@@ -110,6 +110,9 @@ func execError(path string, err error) (int, error) {
 		if bytes.HasPrefix(head, []byte("\x7fELF")) {
 			return code, fmt.Errorf("%w: the file is there, but the dynamic loader it needs is not (a binary built for another C library, such as glibc on Alpine's musl?)", err)
 		}
+	case errors.Is(err, syscall.EAGAIN):
+		// fork (clone) refused: the kernel's message names no limit.
+		return code, fmt.Errorf("%w: no process can be started: the process limit is reached (the container's pids limit, pids.max, or ulimit -u for this uid; threads count)", err)
 	case errors.Is(err, syscall.ENOEXEC):
 		head, rerr := readHead(path)
 		if rerr == nil && bytes.HasPrefix(head, []byte("\x7fELF")) {

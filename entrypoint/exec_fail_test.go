@@ -49,6 +49,7 @@ func TestExecError(t *testing.T) {
 		{"script-no-shell", []byte("echo hi\n"), syscall.ENOEXEC, ExitNotExecutable, "a script without a #! line, and /bin/sh cannot run it"},
 		{"garbage", []byte("\x00\x01\x02"), syscall.ENOEXEC, ExitNotExecutable, "exec format error"},
 		{"denied", []byte("#!/bin/sh\n"), syscall.EACCES, ExitNotExecutable, "permission denied"},
+		{"fork-limit", []byte("#!/bin/sh\n"), syscall.EAGAIN, ExitInternal, "the process limit is reached"},
 	} {
 		path := filepath.Join(dir, c.name)
 		if c.content != nil {
