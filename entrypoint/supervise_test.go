@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -184,5 +185,20 @@ func TestPipeEventsClosedPipe(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("a wait on a closed pipe did not return")
+	}
+}
+
+// readProcRaw reads what the smallfile package reads, and refuses a file
+// above its limit.
+func TestReadProcRaw(t *testing.T) {
+	got, err := readProcRaw("/proc/self/smaps", 1<<20)
+	if err != nil || !bytes.Contains(got, []byte("Rss:")) {
+		t.Fatalf("smaps: %d bytes, %v", len(got), err)
+	}
+	if _, err := readProcRaw("/proc/self/smaps", 64); err == nil || !strings.Contains(err.Error(), "larger than 64 bytes") {
+		t.Fatalf("above the limit: %v", err)
+	}
+	if _, err := readProcRaw("/nonexistent", 64); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
 	}
 }

@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/jenkins-launcher/launcher/entrypoint"
 	"golang.org/x/sys/unix"
@@ -89,6 +90,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "superviseprog: SUPERVISE_GC_EVERY %q: %v\n", every, err)
 			os.Exit(entrypoint.ExitConfig)
 		}
+		spareThreads(2)
 		go func() {
 			for {
 				time.Sleep(d)
@@ -104,6 +106,24 @@ func main() {
 		fmt.Printf("terminal fg %d own %d (%v)\n", fg, unix.Getpgrp(), err)
 	}
 	os.Exit(code)
+}
+
+// spareThreads leaves the runtime n more idle threads, as the launcher's
+// set-up does (it has four once the command runs): goroutines in blocking
+// system calls make the runtime start threads for the others, and a thread
+// stays once started. The supervisor's own requests for threads are then
+// what a test sees.
+func spareThreads(n int) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ts := unix.NsecToTimespec(int64(20 * time.Millisecond))
+			_, _, _ = unix.Syscall(unix.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+		}()
+	}
+	wg.Wait()
 }
 
 func options() entrypoint.Options {
