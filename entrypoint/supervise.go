@@ -97,8 +97,10 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	// with it. With more than one P the runtime starts a thread for the
 	// second one after each garbage collection's stop-the-world (the
 	// forced one every two minutes, the one in shrinkWhileWaiting) and to
-	// help a collection; with one, the threads it already has suffice.
-	// The supervisor needs no parallelism.
+	// help a collection; with one, a collection needs one idle thread,
+	// which set-up leaves (none is guaranteed: keep the supervisor's
+	// blocking system calls to the poll and the reaper's wait4, and make
+	// slow ones raw, as readProcRaw). The supervisor needs no parallelism.
 	runtime.GOMAXPROCS(1)
 	r := newReaper(pid)
 	var ev events
