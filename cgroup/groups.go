@@ -11,6 +11,7 @@ import (
 // proc/self/cgroup, for the controllers that carry limits.
 type procGroups struct {
 	memory, cpu, cpuset string // v1; "" when absent
+	pids                string // v1, for PidsFree; "" when absent
 	unified             string // the v2 "0::" line; "" when absent
 }
 
@@ -36,8 +37,8 @@ func parseCgroupLine(line []byte) (id, controllers, groupPath []byte, err error)
 }
 
 // readProcGroups reads proc/self/cgroup, keeping the first error. It stops
-// once it has what the mode needs: the "0::" line for v2, the memory, cpu
-// and cpuset lines for v1.
+// once it has what the mode needs: the "0::" line for v2, the memory, cpu,
+// cpuset and pids lines for v1.
 func readProcGroups(f *files, v2 bool) (procGroups, error) {
 	const file = "/proc/self/cgroup"
 	var g procGroups
@@ -68,9 +69,11 @@ func readProcGroups(f *files, v2 bool) (procGroups, error) {
 				g.cpu = string(p)
 			case "cpuset":
 				g.cpuset = string(p)
+			case "pids":
+				g.pids = string(p)
 			}
 		}
-		return g.memory != "" && g.cpu != "" && g.cpuset != ""
+		return g.memory != "" && g.cpu != "" && g.cpuset != "" && g.pids != ""
 	})
 	if err != nil {
 		return procGroups{}, err

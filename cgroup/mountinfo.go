@@ -114,11 +114,15 @@ const mountinfoChunk = 1024
 // controllers have all been seen, or at a cgroup2 mount on /sys/fs/cgroup
 // itself, which only a pure v2 host has (a hybrid host mounts a tmpfs
 // there and cgroup2 at /sys/fs/cgroup/unified).
-func readMounts(f *files) (mounts, error) {
+func readMounts(f *files) (mounts, error) { return scanMounts(f, false) }
+
+// scanMounts is readMounts; with pids, it also reads on until the v1 pids
+// controller has been seen (PidsFree).
+func scanMounts(f *files, pids bool) (mounts, error) {
 	const path = "/proc/self/mountinfo"
 	var ms mounts
 	var bad error
-	var seenMem, seenCPU, seenSet bool
+	var seenMem, seenCPU, seenSet, seenPids bool
 	err := f.linesChunked(path, mountinfoChunk, func(line []byte) bool {
 		if len(line) == 0 {
 			return false
@@ -141,7 +145,8 @@ func readMounts(f *files) (mounts, error) {
 		seenMem = seenMem || m.hasController("memory")
 		seenCPU = seenCPU || m.hasController("cpu")
 		seenSet = seenSet || m.hasController("cpuset")
-		return seenMem && seenCPU && seenSet
+		seenPids = seenPids || m.hasController("pids")
+		return seenMem && seenCPU && seenSet && (seenPids || !pids)
 	})
 	if err != nil {
 		return mounts{}, err

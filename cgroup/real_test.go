@@ -19,7 +19,7 @@ import (
 // The real-kernel tests re-run this test binary as a helper child that
 // first moves itself into the cgroups named in joinEnv, then acts.
 const (
-	helperEnv = "LAUNCHER_CGROUP_TEST_HELPER" // "detect" or "oom"
+	helperEnv = "LAUNCHER_CGROUP_TEST_HELPER" // "detect", "oom" or "pids"
 	joinEnv   = "LAUNCHER_CGROUP_TEST_JOIN"   // cgroup.procs files, newline-separated
 )
 
@@ -50,6 +50,11 @@ func runHelper(mode string) int {
 		fmt.Fprintf(os.Stderr, "FindOOMKillFile = %q, %v; Detect found %q\n", file, err, lim.OOMKillFile)
 		return 4
 	}
+	if mode == "pids" {
+		free, limited, err := PidsFree("/")
+		fmt.Fprintf(os.Stderr, "pids %d %t %v\n", free, limited, err)
+		return 0
+	}
 	if mode != "oom" {
 		return 0
 	}
@@ -72,7 +77,7 @@ type v1Hierarchy struct{ dir string } // the test process's own group
 func realV1(t *testing.T, controller string) v1Hierarchy {
 	t.Helper()
 	f := newFiles("/")
-	ms, err := readMounts(f)
+	ms, err := scanMounts(f, true)
 	if err != nil || ms.mode() != "v1" {
 		testutil.Unavailable(t, fmt.Sprintf("needs cgroup v1 (mode %q, %v)", ms.mode(), err))
 	}
@@ -80,7 +85,7 @@ func realV1(t *testing.T, controller string) v1Hierarchy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := map[string]string{"memory": pg.memory, "cpu": pg.cpu}[controller]
+	path := map[string]string{"memory": pg.memory, "cpu": pg.cpu, "pids": pg.pids}[controller]
 	m, ok := ms.v1For(controller, path)
 	if !ok {
 		testutil.Unavailable(t, "no v1 "+controller+" hierarchy mounted")
@@ -224,5 +229,39 @@ func TestHostMemoryMatchesMeminfo(t *testing.T) {
 	}
 	if lim, _ := Detect(root); lim.HostMemoryBytes != 1000<<10 {
 		t.Errorf("fixture root: HostMemoryBytes = %d, want %d", lim.HostMemoryBytes, 1000<<10)
+	}
+}
+
+// PidsFree in a real v1 pids group: the room under its pids.max, less what
+// the helper itself (a process and its runtime's threads) takes; and no
+// limit in a group whose pids.max is "max", below the test's own group.
+func TestRealPidsFree(t *testing.T) {
+	testutil.RequireRoot(t)
+	pids := realV1(t, "pids")
+	name := fmt.Sprintf("launcher-test-%d-pids", os.Getpid())
+	for _, tc := range []struct {
+		max     string
+		limited bool
+	}{{"50", true}, {"max", false}} {
+		t.Run(tc.max, func(t *testing.T) {
+			group := testutil.V1Group(t, pids.dir, name+"-"+tc.max, "pids.max", tc.max)
+			_, stderr, err := runChild(t, "pids", group)
+			if err != nil {
+				t.Fatalf("helper: %v\n%s", err, stderr)
+			}
+			var free int64
+			var limited bool
+			var errText string
+			if _, err := fmt.Sscanf(stderr[strings.Index(stderr, "pids "):], "pids %d %t %s", &free, &limited, &errText); err != nil {
+				t.Fatalf("helper's report %q: %v", stderr, err)
+			}
+			if limited != tc.limited || errText != "<nil>" {
+				t.Fatalf("PidsFree = %d, %t, %s; want limited %t, no error", free, limited, errText, tc.limited)
+			}
+			// The helper and its threads: at least 1, at most 20.
+			if tc.limited && (free < 50-20 || free > 50-1) {
+				t.Errorf("PidsFree = %d with pids.max 50, want 30-49", free)
+			}
+		})
 	}
 }
