@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"runtime"
 	"syscall"
 	"time"
 
@@ -26,6 +25,11 @@ type Options struct {
 	StopGrace   time.Duration // LAUNCHER_STOP_GRACE; 0 means DefaultStopGrace, NoStopGrace none
 	Logger      *slog.Logger  // nil: silent
 	OOM         *OOMWatch     // nil: no OOM diagnosis
+	// ProcessRoom says how many more processes and threads the
+	// container's process limit allows (limited false: no limit known),
+	// before the supervisor starts the idle threads it keeps (see
+	// holdThreads). nil: as if unlimited.
+	ProcessRoom func() (free int64, limited bool)
 	// Quiet logs the command's start and exit at debug level instead of
 	// info: a plain command's stderr is its own, as under tini.
 	Quiet bool
@@ -90,18 +94,6 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		lifecycle = slog.LevelDebug
 	}
 	logger.Log(context.Background(), lifecycle, "command started", "path", cmd.Path, "pid", pid)
-	// From here on the launcher must not need a new OS thread: the
-	// command may fill the container's process limit (pids.max, which
-	// counts threads), and a runtime that cannot start a thread it wants
-	// dies ("fatal error: newosproc"), taking PID 1 and so the container
-	// with it. With more than one P the runtime starts a thread for the
-	// second one after each garbage collection's stop-the-world (the
-	// forced one every two minutes, the one in shrinkWhileWaiting) and to
-	// help a collection; with one, a collection needs one idle thread,
-	// which set-up leaves (none is guaranteed: keep the supervisor's
-	// blocking system calls to the poll and the reaper's wait4, and make
-	// slow ones raw, as readProcRaw). The supervisor needs no parallelism.
-	runtime.GOMAXPROCS(1)
 	r := newReaper(pid)
 	var ev events
 	ev, r.wakeFD = sigs.handOver(r.reaped)
@@ -175,6 +167,14 @@ func (s *supervisor) waitMain() unix.WaitStatus {
 		}
 		if !shrunk && !time.Now().Before(shrinkAt) {
 			shrunk = true
+			// Before the shrink's collection; not at the start,
+			// where it would cost a command's start 0.4 ms, and
+			// no command fills the process limit that soon.
+			if held, free := holdThreads(spareThreads, s.opts.ProcessRoom); held {
+				s.logger.Debug("supervisor settled: idle threads kept for a full process limit", "spare_threads", spareThreads)
+			} else {
+				s.logger.Warn("the process limit is nearly reached: the supervisor keeps the threads it has, and a command that keeps the limit full may still end it; raise pids.max (podPidsLimit, --pids-limit)", "free", free, "wanted", threadsNeeded)
+			}
 			shrinkWhileWaiting()
 		}
 	}

@@ -126,6 +126,19 @@ func (r *svRun) expect(prefix string) string {
 	}
 }
 
+// awaitStderr waits for text in the launcher's stderr, which is a file:
+// it looks every 10 ms, for up to 20 s.
+func (r *svRun) awaitStderr(text string) {
+	r.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(r.stderrText(), text) {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("no %q in stderr within 20s; stderr:\n%s", text, r.stderrText())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func (r *svRun) signal(sig syscall.Signal) {
 	r.t.Helper()
 	if err := r.cmd.Process.Signal(sig); err != nil {

@@ -5,14 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
-	"unsafe"
 
+	"github.com/jenkins-launcher/launcher/internal/smallfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,7 +27,7 @@ func shrinkWhileWaiting() {
 	// smaps, not maps: it shows which read-only mappings hold pages of
 	// their own (see readOnlyFileMappings). Read first, so that the GC
 	// below gives its buffer (tens of KiB) back too.
-	maps, err := readProcRaw("/proc/self/smaps", 1<<20)
+	maps, err := smallfile.Read("/proc/self/smaps", 1<<20)
 	var ranges []mapping
 	if err == nil {
 		ranges, err = readOnlyFileMappings(bytes.NewReader(maps))
@@ -100,43 +98,4 @@ func readOnlyFileMappings(r io.Reader) ([]mapping, error) {
 		return nil, fmt.Errorf("maps: %w", err)
 	}
 	return out, nil
-}
-
-// readProcRaw reads a file of /proc, up to limit bytes, with raw system
-// calls. Those do not tell the scheduler, so a slow read (the kernel
-// formats smaps as it is read) does not make it hand the P to another
-// thread while this one waits: a thread it may not be able to start when
-// the command has filled the process limit (pids.max counts threads), and
-// a Go runtime that cannot start a thread it wants dies.
-func readProcRaw(path string, limit int) ([]byte, error) {
-	name, err := unix.BytePtrFromString(path)
-	if err != nil {
-		return nil, err
-	}
-	atFDCWD := unix.AT_FDCWD
-	fd, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(name)), uintptr(unix.O_RDONLY|unix.O_CLOEXEC), 0, 0, 0)
-	if errno != 0 {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: errno}
-	}
-	defer syscall.RawSyscall(syscall.SYS_CLOSE, fd, 0, 0)
-	buf := make([]byte, 0, 16<<10)
-	for {
-		if len(buf) == cap(buf) {
-			if len(buf) >= limit {
-				return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %d bytes", limit)}
-			}
-			buf = slices.Grow(buf, len(buf))
-		}
-		free := buf[len(buf):cap(buf)]
-		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&free[0])), uintptr(len(free)))
-		switch {
-		case errno == syscall.EINTR:
-			continue
-		case errno != 0:
-			return nil, &fs.PathError{Op: "read", Path: path, Err: errno}
-		case n == 0:
-			return buf, nil
-		}
-		buf = buf[:len(buf)+int(n)]
-	}
 }

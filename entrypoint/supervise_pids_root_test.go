@@ -19,10 +19,12 @@ import (
 // thread it cannot have: Go's runtime dies ("fatal error: newosproc") when
 // it cannot start one, and with PID 1 the container. What asked for one:
 // garbage collections (the runtime forces one every two minutes; here
-// every 10 ms), and, where set-up had started reading signals (agent mode
-// waiting for the controller: "ready"), the supervisor's slow read of
-// /proc/self/smaps 50 ms in. A signal must still reach the command, and
-// the launcher exit with its code.
+// every 10 ms), sysmon waking the scavenger while the one idle thread
+// spun, and, where set-up had started reading signals (agent mode waiting
+// for the controller: "ready"), the supervisor's slow read of
+// /proc/self/smaps. The command fills the limit once the supervisor has
+// settled (holdThreads, shrinkDelay after the start); a signal must still
+// reach it, and the launcher exit with its code.
 func TestRootSupervisePidsLimit(t *testing.T) {
 	testutil.RequireRoot(t)
 	if _, err := os.Stat("/usr/bin/unshare"); err != nil {
@@ -38,7 +40,11 @@ func TestRootSupervisePidsLimit(t *testing.T) {
 			for i := range 5 {
 				group := testutil.V1Group(t, parent,
 					"launcher-test-pids-"+strconv.Itoa(os.Getpid())+"-"+strconv.Itoa(i), "pids.max", "40")
-				env := []string{"SUPERVISE_GC_EVERY=10ms"}
+				env := []string{"SUPERVISE_GC_EVERY=10ms", "SUPERVISE_DEBUG=1", "SUPERVISE_PIDS_ROOM=1"}
+				fill := filepath.Join(t.TempDir(), "fill")
+				if err := unix.Mkfifo(fill, 0o600); err != nil {
+					t.Fatal(err)
+				}
 				var gate string
 				if ready {
 					gate = filepath.Join(t.TempDir(), "gate")
@@ -52,7 +58,7 @@ func TestRootSupervisePidsLimit(t *testing.T) {
 				// launcher.
 				run := svStart(t, svPID1, env,
 					"/bin/sh", "-c", `echo $$ > "$0" && exec "$@"`, group+"/cgroup.procs",
-					p.supervise, p.test, "fill-pids")
+					p.supervise, p.test, "fill-pids", fill)
 				if ready {
 					run.expect("caught")
 					f, err := os.OpenFile(gate, os.O_WRONLY, 0)
@@ -61,6 +67,12 @@ func TestRootSupervisePidsLimit(t *testing.T) {
 					}
 					f.Close()
 				}
+				run.awaitStderr("supervisor settled")
+				f, err := os.OpenFile(fill, os.O_WRONLY, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.Close()
 				full := run.expect("full ")
 				if n, _ := strconv.Atoi(strings.TrimPrefix(full, "full ")); n == 0 || n >= 1000 {
 					t.Fatalf("the command reported %q: the limit was not reached", full)

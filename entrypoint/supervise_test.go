@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -188,17 +189,54 @@ func TestPipeEventsClosedPipe(t *testing.T) {
 	}
 }
 
-// readProcRaw reads what the smallfile package reads, and refuses a file
-// above its limit.
-func TestReadProcRaw(t *testing.T) {
-	got, err := readProcRaw("/proc/self/smaps", 1<<20)
-	if err != nil || !bytes.Contains(got, []byte("Rss:")) {
-		t.Fatalf("smaps: %d bytes, %v", len(got), err)
+// holdThreads starts no thread when the process limit has too little room
+// left (starting one would then be what kills the supervisor), and leaves
+// spare idle threads otherwise. The counting runs in a test process of its
+// own, where no other test's goroutines can make the runtime start threads.
+func TestHoldThreadsRoom(t *testing.T) {
+	if os.Getenv("HOLD_THREADS_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHoldThreadsRoom$", "-test.v")
+		cmd.Env = append(os.Environ(), "HOLD_THREADS_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return
 	}
-	if _, err := readProcRaw("/proc/self/smaps", 64); err == nil || !strings.Contains(err.Error(), "larger than 64 bytes") {
-		t.Fatalf("above the limit: %v", err)
+	before := threadCount(t)
+	if held, free := holdThreads(2, func() (int64, bool) { return threadsNeeded - 1, true }); held || free != threadsNeeded-1 {
+		t.Fatalf("holdThreads with %d free = %t, %d; want false and the room", threadsNeeded-1, held, free)
 	}
-	if _, err := readProcRaw("/nonexistent", 64); !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("missing file: %v", err)
+	if got := threadCount(t); got != before {
+		t.Errorf("with too little room: %d threads, %d before; want none started", got, before)
 	}
+	if held, _ := holdThreads(before+2, func() (int64, bool) { return int64(threadsNeeded + before + 2), true }); !held {
+		t.Fatal("holdThreads with room enough did not hold threads")
+	}
+	// Every locked goroutine had a thread of its own, besides this one.
+	if got := threadCount(t); got < before+2 {
+		t.Errorf("%d threads after holding %d, %d before; want at least %d", got, before+2, before, before+2)
+	}
+	if held, _ := holdThreads(1, nil); !held {
+		t.Error("holdThreads without a room function did not hold threads")
+	}
+}
+
+// threadCount is the Threads: line of /proc/self/status.
+func threadCount(t *testing.T) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no Threads: line in /proc/self/status")
+	return 0
 }

@@ -67,6 +67,7 @@ func (pl *planner) execute(ctx context.Context, p *Plan, sigs *entrypoint.Signal
 		StopGrace:   stopGrace(pl.cfg.StopGrace),
 		Logger:      log,
 		OOM:         pl.oomWatch(p),
+		ProcessRoom: pl.processRoom,
 		Quiet:       p.Agent == nil,
 		NotStarted:  undo,
 	}
@@ -173,6 +174,18 @@ func (pl *planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 		w.JVMFlags = p.JVM.Flags
 	}
 	return w
+}
+
+// processRoom is entrypoint's Options.ProcessRoom: the room in the pids
+// cgroup. A pids controller that cannot be read counts as no limit, as
+// detection treats an unreadable limit.
+func (pl *planner) processRoom() (free int64, limited bool) {
+	free, limited, err := cgroup.PidsFree(pl.h.root)
+	if err != nil {
+		pl.log.Debug("process limit unknown", "error", err)
+		return 0, false
+	}
+	return free, limited
 }
 
 // stopGrace maps LAUNCHER_STOP_GRACE to entrypoint's option: 0 there is

@@ -19,6 +19,7 @@
 //	                         FIFO is opened for writing before Run
 //	SUPERVISE_GC_EVERY=DUR   run a garbage collection every DUR, as the runtime
 //	                         forces one every two minutes
+//	SUPERVISE_PIDS_ROOM=1    Options.ProcessRoom from the pids cgroup, as the launcher's
 package main
 
 import (
@@ -31,8 +32,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
+	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/entrypoint"
 	"golang.org/x/sys/unix"
 )
@@ -90,7 +91,6 @@ func main() {
 			fmt.Fprintf(os.Stderr, "superviseprog: SUPERVISE_GC_EVERY %q: %v\n", every, err)
 			os.Exit(entrypoint.ExitConfig)
 		}
-		spareThreads(2)
 		go func() {
 			for {
 				time.Sleep(d)
@@ -108,24 +108,6 @@ func main() {
 	os.Exit(code)
 }
 
-// spareThreads leaves the runtime n more idle threads, as the launcher's
-// set-up does (it has four once the command runs): goroutines in blocking
-// system calls make the runtime start threads for the others, and a thread
-// stays once started. The supervisor's own requests for threads are then
-// what a test sees.
-func spareThreads(n int) {
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ts := unix.NsecToTimespec(int64(20 * time.Millisecond))
-			_, _, _ = unix.Syscall(unix.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
-		}()
-	}
-	wg.Wait()
-}
-
 func options() entrypoint.Options {
 	opts := entrypoint.Options{
 		Subreaper:   os.Getenv("SUPERVISE_SUBREAPER") == "1",
@@ -138,6 +120,12 @@ func options() entrypoint.Options {
 			os.Exit(entrypoint.ExitConfig)
 		}
 		opts.StopGrace = d
+	}
+	if os.Getenv("SUPERVISE_PIDS_ROOM") == "1" {
+		opts.ProcessRoom = func() (int64, bool) {
+			free, limited, err := cgroup.PidsFree("/")
+			return free, limited && err == nil
+		}
 	}
 	if os.Getenv("SUPERVISE_DEBUG") == "1" {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -72,7 +72,14 @@ func main() {
 			fail(err.Error())
 		}
 		fmt.Printf("%d %s\n", os.Getpid(), data)
-	case "fill-pids": // fill-pids: start /bin/sleep children until fork fails (at most 1000), print "full N", exit 42 at SIGTERM
+	case "fill-pids": // fill-pids [FIFO]: once FIFO is opened for writing, start /bin/sleep children until fork fails (at most 1000), print "full N", exit 42 at SIGTERM
+		if len(args) > 0 {
+			f, err := os.Open(args[0])
+			if err != nil {
+				fail(err.Error())
+			}
+			f.Close()
+		}
 		fillPids()
 	case "pid": // pid: print our pid
 		fmt.Println(os.Getpid())

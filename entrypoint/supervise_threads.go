@@ -1,0 +1,63 @@
+package entrypoint
+
+import (
+	"runtime"
+	"sync"
+)
+
+// spareThreads is how many threads a supervisor holds for the runtime
+// (see holdThreads).
+const spareThreads = 3
+
+// threadsNeeded is the room in the process limit that holdThreads wants
+// before it may start threads: its spare ones, one for the supervising
+// goroutine while they are locked, the runtime's template thread, and two
+// left for the command.
+const threadsNeeded = spareThreads + 4
+
+// holdThreads prepares a supervisor to run without ever starting another
+// thread, for the command may fill the container's process limit (pids.max,
+// Kubernetes' podPidsLimit, docker --pids-limit; threads count) and keep it
+// full, and a Go runtime that cannot start a thread it wants dies ("fatal
+// error: newosproc"), taking PID 1 and so the container with it.
+//
+// The runtime asks for a thread whenever it has a P to run and no idle
+// thread: at a collection's restart of the world, for the second P; when
+// sysmon hands a P on while the supervisor sits in poll(2) and the reaper
+// in wait4; for a wake-up meanwhile (the scavenger's). It never ends an
+// idle thread, so holding enough of them beforehand is enough. Set-up
+// leaves one or two, and the reaper takes one: spare goroutines locked to
+// threads of their own, all at once, make the runtime have spare threads
+// besides the supervisor's, left idle once unlocked (with 1, the limit test
+// crashed in 3 of 100 runs; with 3, in none of 200). GOMAXPROCS 1 would
+// ask for fewer, but its stop-the-world left agent mode's supervisor 0.4-0.6
+// MiB more resident.
+//
+// Starting threads when the limit is already nearly full would itself be
+// fatal: room reports how many more the limit allows (limited false: no
+// limit known), and with less than threadsNeeded the supervisor keeps the
+// threads it has; held says whether it started them.
+func holdThreads(spare int, room func() (free int64, limited bool)) (held bool, free int64) {
+	if room != nil {
+		if n, limited := room(); limited && n < threadsNeeded {
+			return false, n
+		}
+	}
+	var locked, done sync.WaitGroup
+	release := make(chan struct{})
+	locked.Add(spare)
+	done.Add(spare)
+	for range spare {
+		go func() {
+			defer done.Done()
+			runtime.LockOSThread()
+			locked.Done()
+			<-release
+			runtime.UnlockOSThread()
+		}()
+	}
+	locked.Wait()
+	close(release)
+	done.Wait()
+	return true, 0
+}
