@@ -85,3 +85,45 @@ func TestRootProbeWritableFullFileSystem(t *testing.T) {
 		t.Errorf("probes left %v behind", left)
 	}
 }
+
+// An existing fallback home on a read-only file system is passed over by
+// the plan, as the run, which sets its mode to 0700, cannot use it; the
+// same directory on a writable one is reused, whatever its mode.
+func TestRootPlanFallbackReadOnly(t *testing.T) {
+	testutil.RequireRoot(t)
+	const uid = 65534
+	for _, readOnly := range []bool{false, true} {
+		root := t.TempDir()
+		scratch := filepath.Join(root, "scratch")
+		if err := os.MkdirAll(filepath.Join(scratch, "home-65534"), 0o500); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(filepath.Join(scratch, "home-65534"), uid, uid); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Mkdir(filepath.Join(root, "tmp"), 0o1777); err != nil {
+			t.Fatal(err)
+		}
+		if readOnly {
+			if err := unix.Mount(scratch, scratch, "", unix.MS_BIND, ""); err != nil {
+				t.Fatalf("bind mount: %v", err)
+			}
+			t.Cleanup(func() { unix.Unmount(scratch, unix.MNT_DETACH) })
+			if err := unix.Mount("", scratch, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+				t.Fatalf("remount read-only: %v", err)
+			}
+		}
+		env := map[string]string{"HOME": "/nonexistent", "TMPDIR": "/scratch"}
+		p, err := PlanHome(IdentityInput{Root: root, UID: uid, GID: uid,
+			Getenv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+		if err != nil {
+			t.Fatalf("read-only %t: %v", readOnly, err)
+		}
+		switch {
+		case readOnly && (p.Path != "/tmp/home-65534" || !strings.Contains(p.Reason, `"/scratch/home-65534" is on a read-only file system`)):
+			t.Errorf("read-only: plan %+v, want /tmp/home-65534 and the read-only reason", p)
+		case !readOnly && (p.Path != "/scratch/home-65534" || p.Action != HomeReuse):
+			t.Errorf("writable: plan %+v, want /scratch/home-65534 reused", p)
+		}
+	}
+}

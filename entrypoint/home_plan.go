@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/jenkins-launcher/launcher/internal/smallfile"
+	"golang.org/x/sys/unix"
 )
 
 const (
@@ -175,7 +176,21 @@ func (in *IdentityInput) checkFallback(cand string) (action, problem string) {
 	if err != nil {
 		return "", fmt.Sprintf("cannot inspect %q: %v", cand, errors.Unwrap(err))
 	}
-	return HomeReuse, ownedDirProblem(cand, fi, in.UID)
+	if w := ownedDirProblem(cand, fi, in.UID); w != "" {
+		return "", w
+	}
+	// The run sets its mode to 0700, which only a read-only file system
+	// refuses an owner: the permission bits it has now do not matter.
+	if readOnlyFS(host) {
+		return "", fmt.Sprintf("%q is on a read-only file system", cand)
+	}
+	return HomeReuse, ""
+}
+
+// readOnlyFS says whether path is on a file system mounted read-only.
+func readOnlyFS(path string) bool {
+	var st unix.Statfs_t
+	return unix.Statfs(path, &st) == nil && st.Flags&unix.ST_RDONLY != 0
 }
 
 // ownedDirProblem says why an existing fallback directory is refused.
