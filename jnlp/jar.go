@@ -43,10 +43,15 @@ type JarError struct {
 
 func (e *JarError) Error() string { return fmt.Sprintf("agent jar %s: %s", e.Path, e.Msg) }
 
+// NoDownloadURL is the warning for LAUNCHER_AGENT_DOWNLOAD=always without a
+// controller URL, where the image's jar runs.
+const NoDownloadURL = "LAUNCHER_AGENT_DOWNLOAD=always, but there is no controller URL to download agent.jar from (direct mode): running the image's, whose version may differ from the controller's"
+
 // EnsureJar returns the agent.jar to run and where it came from ("image" or
 // "download"). auto uses o.Path when it exists and downloads otherwise;
 // always downloads {url}/jnlpJars/agent.jar (the controller's own version),
-// falling back to o.Path with a warning if that fails; never requires
+// falling back to o.Path with a warning if that fails or there is no URL
+// (direct mode); never requires
 // o.Path. A download goes to CacheDir/agent.jar atomically
 // (a temporary file in the same directory, fsync, rename) and must be a zip
 // whose manifest names a Main-Class. Call it after WaitReady. Failure is a
@@ -74,6 +79,12 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 		return "", "", &JarError{o.Path, fmt.Sprintf("LAUNCHER_AGENT_DOWNLOAD=%q: want auto, always or never", o.Download)}
 	}
 	if len(a.URLs) == 0 {
+		if statErr == nil {
+			// always, in direct mode: nothing to download from, and
+			// the image's jar is there.
+			log.Warn(NoDownloadURL, "path", o.Path)
+			return o.Path, "image", nil
+		}
 		return "", "", &JarError{o.Path, "missing, and there is no controller URL to download it from (direct mode): add it to the image"}
 	}
 	if o.CacheDir == "" {

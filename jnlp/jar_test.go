@@ -81,6 +81,8 @@ func TestEnsureJar(t *testing.T) {
 		{"garbage", []byte("<html>Please sign in</html>"), 0, "/nonexistent/agent.jar", "auto", false, "", 1, "not a jar"},
 		{"no-main-class", testutil.Jar(t, "Manifest-Version: 1.0\r\n"), 0, "/nonexistent/agent.jar", "auto", false, "", 1, "no Main-Class"},
 		{"direct-missing", good, 0, "/nonexistent/agent.jar", "auto", true, "", 0, "no controller URL to download it from"},
+		// always, with nothing to download from: the image's, with a warning.
+		{"direct-always-image", good, 0, present, "always", true, "image", 0, ""},
 		{"bad-mode", good, 0, present, "sometimes", false, "", 0, `LAUNCHER_AGENT_DOWNLOAD="sometimes"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,7 +117,11 @@ func TestEnsureJar(t *testing.T) {
 				if path != tc.path {
 					t.Errorf("path %q, want %q", path, tc.path)
 				}
-				warned := len(rec.find("agent.jar download failed; running the image's, whose version may differ from the controller's")) == 1
+				warning := "agent.jar download failed; running the image's, whose version may differ from the controller's"
+				if tc.direct {
+					warning = NoDownloadURL
+				}
+				warned := len(rec.find(warning)) == 1
 				if warned != (tc.download == "always") {
 					t.Errorf("fallback warning logged: %v", warned)
 				}

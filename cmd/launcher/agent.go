@@ -53,8 +53,11 @@ func (pl *planner) planAgent(ctx context.Context, p *Plan, args []string) *Plan 
 		ap.Readiness = "none (LAUNCHER_CONNECT_TIMEOUT=0)"
 	}
 
-	jarPath, jarSource, reason := pl.planJar(a, p.Home.Path)
+	jarPath, jarSource, warn, reason := pl.planJar(a, p.Home.Path)
 	ap.Jar, ap.JarSource = jarPath, jarSource
+	if warn != "" {
+		p.Warnings = append(p.Warnings, warn)
+	}
 	if reason != "" {
 		return p.fail(exitNoInput, reason)
 	}
@@ -150,7 +153,7 @@ func agentJava(lookup func(string) (string, bool)) (path string, opts []string, 
 
 // planJar decides where agent.jar comes from. A reason means the run cannot
 // go ahead (exit 66).
-func (pl *planner) planJar(a jnlp.Agent, home string) (path, source, reason string) {
+func (pl *planner) planJar(a jnlp.Agent, home string) (path, source, warn, reason string) {
 	jar := a.Jar
 	if jar == "" {
 		jar = defaultJarPath
@@ -159,18 +162,21 @@ func (pl *planner) planJar(a jnlp.Agent, home string) (path, source, reason stri
 	switch pl.cfg.AgentDownload {
 	case "never":
 		if statErr != nil {
-			return jar, "image", fmt.Sprintf("agent jar %s: %v, and LAUNCHER_AGENT_DOWNLOAD=never", jar, statErr)
+			return jar, "image", "", fmt.Sprintf("agent jar %s: %v, and LAUNCHER_AGENT_DOWNLOAD=never", jar, statErr)
 		}
-		return jar, "image", ""
+		return jar, "image", "", ""
 	case "auto":
 		if statErr == nil {
-			return jar, "image", ""
+			return jar, "image", "", ""
 		}
 	}
 	if len(a.URLs) == 0 {
-		return jar, "download", fmt.Sprintf("agent jar %s is missing and there is no controller URL to download it from: add it to the image or set JENKINS_AGENT_FILE", jar)
+		if statErr == nil {
+			return jar, "image", jnlp.NoDownloadURL, ""
+		}
+		return jar, "download", "", fmt.Sprintf("agent jar %s is missing and there is no controller URL to download it from: add it to the image or set JENKINS_AGENT_FILE", jar)
 	}
-	return filepath.Join(pl.cacheDir(home), "agent.jar"), "download", ""
+	return filepath.Join(pl.cacheDir(home), "agent.jar"), "download", "", ""
 }
 
 func (pl *planner) cacheDir(home string) string {

@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/jenkins-launcher/launcher/internal/testutil"
+	"github.com/jenkins-launcher/launcher/jnlp"
 )
 
 // TestRealAgentJarDownloadedOverStaleCache: with the image's agent.jar
@@ -80,5 +82,47 @@ func TestPlanAgentJarAndReadiness(t *testing.T) {
 	}
 	if p.Agent.JarSource != "download" {
 		t.Errorf("jar_source %q for a directory, want download", p.Agent.JarSource)
+	}
+}
+
+// LAUNCHER_AGENT_DOWNLOAD=always in direct mode has no controller URL to
+// download from: the image's jar runs, with a warning, in the plan and in
+// the run alike (it exited 66, saying the jar that was there was missing).
+func TestAgentDirectAlwaysRunsImageJar(t *testing.T) {
+	env, home, _ := agentEnv(t, "")
+	jar := filepath.Join(home, "agent.jar")
+	if err := os.WriteFile(jar, testutil.Jar(t, testutil.AgentManifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env = append(env, "JENKINS_URL=", "JENKINS_DIRECT_CONNECTION=127.0.0.1:1", "JENKINS_INSTANCE_IDENTITY=abc",
+		"JENKINS_AGENT_FILE="+jar, "LAUNCHER_AGENT_DOWNLOAD=always", "LAUNCHER_CONNECT_TIMEOUT=0")
+	bin := buildLauncher(t)
+	plan := exec.Command(bin, "plan", "--json")
+	plan.Env = env
+	out, err := plan.Output()
+	if err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	var p struct {
+		Agent struct {
+			Jar       string `json:"jar"`
+			JarSource string `json:"jar_source"`
+		} `json:"agent"`
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	if p.Agent.Jar != jar || p.Agent.JarSource != "image" || !slices.Contains(p.Warnings, jnlp.NoDownloadURL) {
+		t.Errorf("plan: jar %q from %q, warnings %q; want the image's %s with the warning", p.Agent.Jar, p.Agent.JarSource, p.Warnings, jar)
+	}
+	run := exec.Command(bin)
+	run.Env = env
+	stderr, err := run.CombinedOutput()
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(string(stderr), "no controller URL to download agent.jar from") {
+		t.Errorf("run: no warning in\n%s", stderr)
 	}
 }
