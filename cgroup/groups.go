@@ -11,7 +11,7 @@ import (
 // proc/self/cgroup, for the controllers that carry limits.
 type procGroups struct {
 	memory, cpu, cpuset string // v1; "" when absent
-	pids                string // v1, for PidsFree; "" when absent
+	pids                string // v1, read for PidsFree only; "" when absent
 	unified             string // the v2 "0::" line; "" when absent
 }
 
@@ -37,9 +37,13 @@ func parseCgroupLine(line []byte) (id, controllers, groupPath []byte, err error)
 }
 
 // readProcGroups reads proc/self/cgroup, keeping the first error. It stops
-// once it has what the mode needs: the "0::" line for v2, the memory, cpu,
-// cpuset and pids lines for v1.
-func readProcGroups(f *files, v2 bool) (procGroups, error) {
+// once it has what the mode needs: the "0::" line for v2, the memory, cpu
+// and cpuset lines for v1.
+func readProcGroups(f *files, v2 bool) (procGroups, error) { return scanProcGroups(f, v2, false) }
+
+// scanProcGroups is readProcGroups; with pids, under v1 it also reads on
+// until the pids line (PidsFree).
+func scanProcGroups(f *files, v2, pids bool) (procGroups, error) {
 	const file = "/proc/self/cgroup"
 	var g procGroups
 	var bad error
@@ -73,7 +77,7 @@ func readProcGroups(f *files, v2 bool) (procGroups, error) {
 				g.pids = string(p)
 			}
 		}
-		return g.memory != "" && g.cpu != "" && g.cpuset != "" && g.pids != ""
+		return g.memory != "" && g.cpu != "" && g.cpuset != "" && (g.pids != "" || !pids)
 	})
 	if err != nil {
 		return procGroups{}, err
@@ -127,4 +131,19 @@ func ancestors(dir, point string, fn func(d string, leaf bool) (stop bool)) {
 		}
 		leaf = false
 	}
+}
+
+// path is the group path of a v1 controller ("memory", "pids", ...).
+func (g procGroups) path(controller string) string {
+	switch controller {
+	case "memory":
+		return g.memory
+	case "cpu":
+		return g.cpu
+	case "cpuset":
+		return g.cpuset
+	case "pids":
+		return g.pids
+	}
+	return ""
 }

@@ -124,7 +124,7 @@ func (d *detection) detectV1(ms mounts, pg procGroups) {
 	// Memory limits above the top still show through memory.stat
 	// hierarchical_memory_limit; only CPU quotas there are lost.
 	topCPU := false
-	if m, path, ok := ms.memoryGroup(pg, false); ok {
+	if m, path, ok := ms.group(pg, false, "memory"); ok {
 		dir, _ := d.dir("memory", m, path)
 		d.memoryV1(dir, m.point)
 	}
@@ -146,7 +146,7 @@ func (d *detection) detectV1(ms mounts, pg procGroups) {
 }
 
 func (d *detection) detectV2(ms mounts, pg procGroups) {
-	m, _, _ := ms.memoryGroup(pg, true)
+	m, _, _ := ms.group(pg, true, "memory")
 	dir, top := d.dir("the unified hierarchy", m, pg.unified)
 	d.memoryV2(dir, m.point)
 	d.cpuV2(dir, m.point)

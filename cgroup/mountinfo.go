@@ -190,16 +190,18 @@ func (ms mounts) v1For(controller, groupPath string) (mount, bool) {
 	return first, found
 }
 
-// memoryGroup is the mount and group path of the process's memory cgroup:
-// the memory controller's under v1, the unified hierarchy's under v2.
-// Detect and FindOOMKillFile both locate it so.
-func (ms mounts) memoryGroup(pg procGroups, v2 bool) (m mount, groupPath string, ok bool) {
+// group is the mount and group path of the process's cgroup for
+// controller: that controller's under v1, the unified hierarchy's under
+// v2. Detect and FindOOMKillFile locate the memory group so, PidsFree the
+// pids group.
+func (ms mounts) group(pg procGroups, v2 bool, controller string) (m mount, groupPath string, ok bool) {
 	if v2 {
 		m, ok = ms.v2For(pg.unified)
 		return m, pg.unified, ok
 	}
-	m, ok = ms.v1For("memory", pg.memory)
-	return m, pg.memory, ok
+	groupPath = pg.path(controller)
+	m, ok = ms.v1For(controller, groupPath)
+	return m, groupPath, ok
 }
 
 // v2For is v1For for the unified hierarchy.

@@ -60,7 +60,7 @@ func FindOOMKillFile(root string) (string, error) {
 		var pg procGroups
 		v2 := mode == "v2"
 		pg, perr = readProcGroups(f, v2)
-		if m, path, ok := ms.memoryGroup(pg, v2); ok {
+		if m, path, ok := ms.group(pg, v2, "memory"); ok {
 			dir, _ := locate(m, path)
 			file = oomKillFile(v2, dir)
 		}

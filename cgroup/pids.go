@@ -22,20 +22,11 @@ func PidsFree(root string) (free int64, limited bool, err error) {
 		return 0, false, errors.New("no pids limit found: no cgroup is mounted")
 	}
 	v2 := mode == "v2"
-	pg, err := readProcGroups(f, v2)
+	pg, err := scanProcGroups(f, v2, true)
 	if err != nil {
 		return 0, false, err
 	}
-	var m mount
-	var ok bool
-	var groupPath string
-	if v2 {
-		m, ok = ms.v2For(pg.unified)
-		groupPath = pg.unified
-	} else {
-		m, ok = ms.v1For("pids", pg.pids)
-		groupPath = pg.pids
-	}
+	m, groupPath, ok := ms.group(pg, v2, "pids")
 	if !ok {
 		return 0, false, errors.New("no pids limit found: the pids controller is not mounted")
 	}

@@ -81,11 +81,11 @@ func realV1(t *testing.T, controller string) v1Hierarchy {
 	if err != nil || ms.mode() != "v1" {
 		testutil.Unavailable(t, fmt.Sprintf("needs cgroup v1 (mode %q, %v)", ms.mode(), err))
 	}
-	pg, err := readProcGroups(f, false)
+	pg, err := scanProcGroups(f, false, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := map[string]string{"memory": pg.memory, "cpu": pg.cpu, "pids": pg.pids}[controller]
+	path := pg.path(controller)
 	m, ok := ms.v1For(controller, path)
 	if !ok {
 		testutil.Unavailable(t, "no v1 "+controller+" hierarchy mounted")
