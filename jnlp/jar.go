@@ -47,6 +47,38 @@ func (e *JarError) Error() string { return fmt.Sprintf("agent jar %s: %s", e.Pat
 // controller URL, where the image's jar runs.
 const NoDownloadURL = "LAUNCHER_AGENT_DOWNLOAD=always, but there is no controller URL to download agent.jar from (direct mode): running the image's, whose version may differ from the controller's"
 
+// ChooseJar decides, before any download, where agent.jar comes from with
+// LAUNCHER_AGENT_DOWNLOAD=download: the image's file at path ("image";
+// present is JarPresent's answer for it) or the controller ("download",
+// which needs a controller URL: haveURL). warn is set when the image's jar
+// runs although a download was asked for (always, without a URL). A
+// *JarError means no jar can be had (exit 66); source still says where it
+// was looked for. The plan and EnsureJar both decide with it.
+func ChooseJar(download, path string, present error, haveURL bool) (source, warn string, err error) {
+	switch download {
+	case "", "auto":
+		if present == nil {
+			return "image", "", nil
+		}
+	case "always":
+	case "never":
+		if present != nil {
+			return "image", "", &JarError{path, fmt.Sprintf("%v, and LAUNCHER_AGENT_DOWNLOAD=never", present)}
+		}
+		return "image", "", nil
+	default:
+		return "image", "", &JarError{path, fmt.Sprintf("LAUNCHER_AGENT_DOWNLOAD=%q: want auto, always or never", download)}
+	}
+	switch {
+	case haveURL:
+		return "download", "", nil
+	case present == nil:
+		// always, without a URL (direct mode): the image's is there.
+		return "image", NoDownloadURL, nil
+	}
+	return "download", "", &JarError{path, "missing, and there is no controller URL to download it from: add it to the image or set JENKINS_AGENT_FILE"}
+}
+
 // EnsureJar returns the agent.jar to run and where it came from ("image" or
 // "download"). auto uses o.Path when it exists and downloads otherwise;
 // always downloads {url}/jnlpJars/agent.jar (the controller's own version),
@@ -64,28 +96,15 @@ func EnsureJar(ctx context.Context, a Agent, o JarOptions) (path string, source 
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	statErr := JarPresent(o.Path)
-	switch o.Download {
-	case "", "auto":
-		if statErr == nil {
-			return o.Path, "image", nil
-		}
-	case "always":
-	case "never":
-		if statErr != nil {
-			return "", "", &JarError{o.Path, fmt.Sprintf("%v, and LAUNCHER_AGENT_DOWNLOAD=never", statErr)}
+	source, warn, err := ChooseJar(o.Download, o.Path, statErr, len(a.URLs) > 0)
+	if err != nil {
+		return "", "", err
+	}
+	if source == "image" {
+		if warn != "" {
+			log.Warn(warn, "path", o.Path)
 		}
 		return o.Path, "image", nil
-	default:
-		return "", "", &JarError{o.Path, fmt.Sprintf("LAUNCHER_AGENT_DOWNLOAD=%q: want auto, always or never", o.Download)}
-	}
-	if len(a.URLs) == 0 {
-		if statErr == nil {
-			// always, in direct mode: nothing to download from, and
-			// the image's jar is there.
-			log.Warn(NoDownloadURL, "path", o.Path)
-			return o.Path, "image", nil
-		}
-		return "", "", &JarError{o.Path, "missing, and there is no controller URL to download it from (direct mode): add it to the image"}
 	}
 	if o.CacheDir == "" {
 		return "", "", &JarError{o.Path, "missing, and no cache directory to download it to"}

@@ -369,3 +369,34 @@ func TestJarPresent(t *testing.T) {
 		t.Errorf("JarPresent(missing) = %v", err)
 	}
 }
+
+// ChooseJar is the one decision the plan and EnsureJar share.
+func TestChooseJar(t *testing.T) {
+	missing := errors.New("no such file")
+	for _, tc := range []struct {
+		download     string
+		present      error
+		haveURL      bool
+		source, warn string
+		err          string
+	}{
+		{"auto", nil, true, "image", "", ""},
+		{"", missing, true, "download", "", ""},
+		{"auto", missing, false, "download", "", "no controller URL to download it from"},
+		{"always", nil, true, "download", "", ""},
+		{"always", nil, false, "image", NoDownloadURL, ""},
+		{"always", missing, false, "download", "", "no controller URL to download it from"},
+		{"never", nil, true, "image", "", ""},
+		{"never", missing, true, "image", "", "LAUNCHER_AGENT_DOWNLOAD=never"},
+		{"sometimes", nil, true, "image", "", "want auto, always or never"},
+	} {
+		source, warn, err := ChooseJar(tc.download, "/j/agent.jar", tc.present, tc.haveURL)
+		var je *JarError
+		switch {
+		case tc.err == "" && err != nil, tc.err != "" && (!errors.As(err, &je) || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%q present=%v url=%t: error %v, want %q", tc.download, tc.present, tc.haveURL, err, tc.err)
+		case source != tc.source || warn != tc.warn:
+			t.Errorf("%q present=%v url=%t: %q, %q; want %q, %q", tc.download, tc.present, tc.haveURL, source, warn, tc.source, tc.warn)
+		}
+	}
+}

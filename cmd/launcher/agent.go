@@ -158,25 +158,14 @@ func (pl *planner) planJar(a jnlp.Agent, home string) (path, source, warn, reaso
 	if jar == "" {
 		jar = defaultJarPath
 	}
-	statErr := jnlp.JarPresent(jar)
-	switch pl.cfg.AgentDownload {
-	case "never":
-		if statErr != nil {
-			return jar, "image", "", fmt.Sprintf("agent jar %s: %v, and LAUNCHER_AGENT_DOWNLOAD=never", jar, statErr)
-		}
-		return jar, "image", "", ""
-	case "auto":
-		if statErr == nil {
-			return jar, "image", "", ""
-		}
+	source, warn, err := jnlp.ChooseJar(pl.cfg.AgentDownload, jar, jnlp.JarPresent(jar), len(a.URLs) > 0)
+	switch {
+	case err != nil:
+		return jar, source, "", err.Error()
+	case source == "download":
+		return filepath.Join(pl.cacheDir(home), "agent.jar"), source, "", ""
 	}
-	if len(a.URLs) == 0 {
-		if statErr == nil {
-			return jar, "image", jnlp.NoDownloadURL, ""
-		}
-		return jar, "download", "", fmt.Sprintf("agent jar %s is missing and there is no controller URL to download it from: add it to the image or set JENKINS_AGENT_FILE", jar)
-	}
-	return filepath.Join(pl.cacheDir(home), "agent.jar"), "download", "", ""
+	return jar, source, warn, ""
 }
 
 func (pl *planner) cacheDir(home string) string {
