@@ -27,6 +27,16 @@ func svBuild(tb testing.TB) svPrograms {
 	return svPrograms{supervise: bins[0], test: bins[1], floor: bins[2]}
 }
 
+// svRequirePID1 skips (fails under CI=true) a test that starts the
+// launcher as PID 1 of a new PID namespace where that cannot be done.
+func svRequirePID1(t testing.TB) {
+	t.Helper()
+	testutil.RequireRoot(t)
+	if _, err := os.Stat("/usr/bin/unshare"); err != nil {
+		testutil.Unavailable(t, "needs unshare(1)")
+	}
+}
+
 // svMode is how the launcher is started.
 type svMode int
 

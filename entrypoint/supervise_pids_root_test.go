@@ -26,10 +26,7 @@ import (
 // settled (holdThreads, shrinkDelay after the start); a signal must still
 // reach it, and the launcher exit with its code.
 func TestRootSupervisePidsLimit(t *testing.T) {
-	testutil.RequireRoot(t)
-	if _, err := os.Stat("/usr/bin/unshare"); err != nil {
-		testutil.Unavailable(t, "needs unshare(1)")
-	}
+	svRequirePID1(t)
 	if _, err := os.Stat("/bin/sleep"); err != nil {
 		testutil.Unavailable(t, "needs /bin/sleep")
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jenkins-launcher/launcher/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,10 +20,7 @@ import (
 // internal/testprog as the command: one subtest per behaviour of tini's
 // and dumb-init's suites.
 func TestRootSupervise(t *testing.T) {
-	testutil.RequireRoot(t)
-	if _, err := os.Stat("/usr/bin/unshare"); err != nil {
-		testutil.Unavailable(t, "needs unshare(1)")
-	}
+	svRequirePID1(t)
 	p := svBuild(t)
 
 	t.Run("exit-codes-pass-through", func(t *testing.T) { svExitCodes(t, p) })
