@@ -9,12 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jenkins-launcher/launcher/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -224,19 +224,5 @@ func TestHoldThreadsRoom(t *testing.T) {
 // threadCount is the Threads: line of /proc/self/status.
 func threadCount(t *testing.T) int {
 	t.Helper()
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
-	}
-	t.Fatal("no Threads: line in /proc/self/status")
-	return 0
+	return testutil.StatusField(t, os.Getpid(), "Threads")
 }

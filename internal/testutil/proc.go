@@ -11,19 +11,26 @@ import (
 // /proc/PID/status.
 func VmRSSKiB(tb testing.TB, pid int) int {
 	tb.Helper()
+	return StatusField(tb, pid, "VmRSS")
+}
+
+// StatusField returns the number that starts field name ("VmRSS",
+// "Threads") of /proc/PID/status.
+func StatusField(tb testing.TB, pid int, name string) int {
+	tb.Helper()
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	for line := range strings.Lines(string(data)) {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kib, err := strconv.Atoi(f[1])
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == name+":" {
+			n, err := strconv.Atoi(f[1])
 			if err != nil {
-				tb.Fatalf("VmRSS line %q: %v", line, err)
+				tb.Fatalf("%s line %q: %v", name, line, err)
 			}
-			return kib
+			return n
 		}
 	}
-	tb.Fatalf("no VmRSS in /proc/%d/status", pid)
+	tb.Fatalf("no %s in /proc/%d/status", name, pid)
 	return 0
 }
