@@ -173,7 +173,7 @@ func (s *supervisor) waitMain() unix.WaitStatus {
 			if held, free := holdThreads(spareThreads, s.opts.ProcessRoom); held {
 				s.logger.Debug("supervisor settled: idle threads kept for a full process limit", "spare_threads", spareThreads)
 			} else {
-				s.logger.Warn("the process limit is nearly reached: the supervisor keeps the threads it has, and a command that keeps the limit full may still end it; raise pids.max (podPidsLimit, --pids-limit)", "free", free, "wanted", threadsNeeded)
+				s.logger.Warn("the process limit is nearly reached: the supervisor keeps the threads it has and runs on one processor; raise pids.max (podPidsLimit, --pids-limit)", "free", free, "wanted", threadsNeeded)
 			}
 			shrinkWhileWaiting()
 		}

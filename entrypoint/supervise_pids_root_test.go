@@ -25,6 +25,13 @@ import (
 // /proc/self/smaps. The command fills the limit once the supervisor has
 // settled (holdThreads, shrinkDelay after the start); a signal must still
 // reach it, and the launcher exit with its code.
+//
+// "no room": the limit had too little room when the supervisor settled
+// (as when the command filled it within its first 50 ms), so it held no
+// threads and went down to one P; the command then fills the limit, and
+// the collections start once it is full. Without the one P, "no room"
+// crashed in its first run in 6 of 6 tries, "no room, ready" in 2 of 6
+// tries of 5 runs.
 func TestRootSupervisePidsLimit(t *testing.T) {
 	svRequirePID1(t)
 	if _, err := os.Stat("/bin/sleep"); err != nil {
@@ -32,22 +39,34 @@ func TestRootSupervisePidsLimit(t *testing.T) {
 	}
 	p := svBuild(t)
 	parent := testutil.OwnV1Group(t, "pids")
-	for _, ready := range []bool{false, true} {
-		t.Run(map[bool]string{false: "not-ready", true: "ready"}[ready], func(t *testing.T) {
+	cases := []struct {
+		name    string
+		ready   bool
+		noRoom  bool
+		settled string // the supervisor's line once it has settled
+	}{
+		{"not-ready", false, false, "supervisor settled"},
+		{"ready", true, false, "supervisor settled"},
+		{"no-room", false, true, "process limit is nearly reached"},
+		{"no-room-ready", true, true, "process limit is nearly reached"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
 			for i := range 5 {
 				group := testutil.V1Group(t, parent,
 					"launcher-test-pids-"+strconv.Itoa(os.Getpid())+"-"+strconv.Itoa(i), "pids.max", "40")
-				env := []string{"SUPERVISE_GC_EVERY=10ms", "SUPERVISE_DEBUG=1", "SUPERVISE_PIDS_ROOM=1"}
-				fill := filepath.Join(t.TempDir(), "fill")
-				if err := unix.Mkfifo(fill, 0o600); err != nil {
-					t.Fatal(err)
+				env := []string{"SUPERVISE_GC_EVERY=10ms", "SUPERVISE_DEBUG=1"}
+				fill := mkfifo(t, "fill")
+				var gcGate string
+				if tc.noRoom {
+					gcGate = mkfifo(t, "gc")
+					env = append(env, "SUPERVISE_PIDS_ROOM=none", "SUPERVISE_GC_GATE="+gcGate)
+				} else {
+					env = append(env, "SUPERVISE_PIDS_ROOM=1")
 				}
 				var gate string
-				if ready {
-					gate = filepath.Join(t.TempDir(), "gate")
-					if err := unix.Mkfifo(gate, 0o600); err != nil {
-						t.Fatal(err)
-					}
+				if tc.ready {
+					gate = mkfifo(t, "gate")
 					env = append(env, "SUPERVISE_GATE="+gate)
 				}
 				// PID 1 of the new namespace joins the group (writing its
@@ -56,23 +75,18 @@ func TestRootSupervisePidsLimit(t *testing.T) {
 				run := svStart(t, svPID1, env,
 					"/bin/sh", "-c", `echo $$ > "$0" && exec "$@"`, group+"/cgroup.procs",
 					p.supervise, p.test, "fill-pids", fill)
-				if ready {
+				if tc.ready {
 					run.expect("caught")
-					f, err := os.OpenFile(gate, os.O_WRONLY, 0)
-					if err != nil {
-						t.Fatal(err)
-					}
-					f.Close()
+					openWrite(t, gate, nil)
 				}
-				run.awaitStderr("supervisor settled")
-				f, err := os.OpenFile(fill, os.O_WRONLY, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				f.Close()
+				run.awaitStderr(tc.settled)
+				openWrite(t, fill, nil)
 				full := run.expect("full ")
 				if n, _ := strconv.Atoi(strings.TrimPrefix(full, "full ")); n == 0 || n >= 1000 {
 					t.Fatalf("the command reported %q: the limit was not reached", full)
+				}
+				if tc.noRoom {
+					openWrite(t, gcGate, []byte{1})
 				}
 				time.Sleep(300 * time.Millisecond) // 30 collections with the limit reached
 				if err := run.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -83,5 +97,29 @@ func TestRootSupervisePidsLimit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// mkfifo makes a FIFO named name in a new temporary directory.
+func mkfifo(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := unix.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// openWrite opens path for writing, which waits for a reader if it is a
+// FIFO, writes data and closes it.
+func openWrite(t *testing.T, path string, data []byte) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -202,12 +203,19 @@ func TestHoldThreadsRoom(t *testing.T) {
 		}
 		return
 	}
+	procs := runtime.GOMAXPROCS(0)
+	if procs == 1 {
+		runtime.GOMAXPROCS(2) // so that the change to one P shows
+	}
 	before := threadCount(t)
 	if held, free := holdThreads(2, func() (int64, bool) { return threadsNeeded - 1, true }); held || free != threadsNeeded-1 {
 		t.Fatalf("holdThreads with %d free = %t, %d; want false and the room", threadsNeeded-1, held, free)
 	}
 	if got := threadCount(t); got != before {
 		t.Errorf("with too little room: %d threads, %d before; want none started", got, before)
+	}
+	if got := runtime.GOMAXPROCS(procs); got != 1 {
+		t.Errorf("with too little room: GOMAXPROCS %d; want 1", got)
 	}
 	if held, _ := holdThreads(before+2, func() (int64, bool) { return int64(threadsNeeded + before + 2), true }); !held {
 		t.Fatal("holdThreads with room enough did not hold threads")

@@ -36,10 +36,18 @@ const threadsNeeded = spareThreads + 4
 // Starting threads when the limit is already nearly full would itself be
 // fatal: room reports how many more the limit allows (limited false: no
 // limit known), and with less than threadsNeeded the supervisor keeps the
-// threads it has; held says whether it started them.
+// threads it has and runs on one P from then on (GOMAXPROCS 1). With one
+// P the runtime never wants more threads than the goroutines blocked in
+// system calls plus one, and set-up left that many: without it, the "no
+// room" cases of TestRootSupervisePidsLimit crashed in their first run.
+// The switch stops the world, and sysmon may ask for a thread meanwhile,
+// so with the limit already full the switch itself can fail: it is still
+// far better than waiting for the runtime's forced collection (README,
+// Troubleshooting). held says whether threads were started.
 func holdThreads(spare int, room func() (free int64, limited bool)) (held bool, free int64) {
 	if room != nil {
 		if n, limited := room(); limited && n < threadsNeeded {
+			runtime.GOMAXPROCS(1)
 			return false, n
 		}
 	}

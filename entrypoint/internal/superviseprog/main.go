@@ -19,7 +19,12 @@
 //	                         FIFO is opened for writing before Run
 //	SUPERVISE_GC_EVERY=DUR   run a garbage collection every DUR, as the runtime
 //	                         forces one every two minutes
+//	SUPERVISE_GC_GATE=FIFO   and start them once a byte can be read from FIFO
+//	                         (waiting in the runtime's poller, as a launcher
+//	                         that read signals during set-up does, not in a
+//	                         system call that would keep a thread busy)
 //	SUPERVISE_PIDS_ROOM=1    Options.ProcessRoom from the pids cgroup, as the launcher's
+//	SUPERVISE_PIDS_ROOM=none Options.ProcessRoom says the limit is reached
 package main
 
 import (
@@ -91,7 +96,11 @@ func main() {
 			fmt.Fprintf(os.Stderr, "superviseprog: SUPERVISE_GC_EVERY %q: %v\n", every, err)
 			os.Exit(entrypoint.ExitConfig)
 		}
+		gcGate := os.Getenv("SUPERVISE_GC_GATE")
 		go func() {
+			if gcGate != "" {
+				awaitByte(gcGate)
+			}
 			for {
 				time.Sleep(d)
 				runtime.GC()
@@ -121,11 +130,14 @@ func options() entrypoint.Options {
 		}
 		opts.StopGrace = d
 	}
-	if os.Getenv("SUPERVISE_PIDS_ROOM") == "1" {
+	switch os.Getenv("SUPERVISE_PIDS_ROOM") {
+	case "1":
 		opts.ProcessRoom = func() (int64, bool) {
 			free, limited, err := cgroup.PidsFree("/")
 			return free, limited && err == nil
 		}
+	case "none":
+		opts.ProcessRoom = func() (int64, bool) { return 0, true }
 	}
 	if os.Getenv("SUPERVISE_DEBUG") == "1" {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -169,4 +181,19 @@ func openExtra() []*os.File {
 		os.Exit(entrypoint.ExitInternal)
 	}
 	return []*os.File{f}
+}
+
+// awaitByte reads one byte from the FIFO at path, opened for reading and
+// writing so that the open does not wait for a writer and the read waits
+// in the runtime's poller.
+func awaitByte(path string) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		_, err = f.Read(make([]byte, 1))
+		f.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "superviseprog:", err)
+		os.Exit(entrypoint.ExitInternal)
+	}
 }
