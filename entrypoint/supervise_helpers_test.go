@@ -5,12 +5,14 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jenkins-launcher/launcher/internal/testutil"
+	"golang.org/x/sys/unix"
 )
 
 // svPrograms are the helper binaries of the real-kernel tests, built once
@@ -195,4 +197,28 @@ func (r *svRun) rest() []string {
 func (r *svRun) stderrText() string {
 	data, _ := os.ReadFile(r.stderr.Name())
 	return string(data)
+}
+
+// mkfifo makes a FIFO named name in a new temporary directory.
+func mkfifo(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := unix.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// openWrite opens path for writing, which waits for a reader if it is a
+// FIFO, writes data and closes it.
+func openWrite(t *testing.T, path string, data []byte) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -404,10 +404,7 @@ func svOOMDiagnosis(t *testing.T, p svPrograms) {
 				// The command bumps the counter only once the
 				// supervisor has made its first reading: else, on a
 				// busy machine, that reading came after the bump.
-				gate := t.TempDir() + "/read"
-				if err := syscall.Mkfifo(gate, 0o600); err != nil {
-					t.Fatal(err)
-				}
+				gate := mkfifo(t, "read")
 				argv = []string{p.supervise, p.test, "bump-and-die", counter, gate}
 				env = append(env, "SUPERVISE_OOM_READ="+gate)
 			}

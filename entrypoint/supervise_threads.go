@@ -37,13 +37,13 @@ const threadsNeeded = spareThreads + 4
 // fatal: room reports how many more the limit allows (limited false: no
 // limit known), and with less than threadsNeeded the supervisor keeps the
 // threads it has and runs on one P from then on (GOMAXPROCS 1). With one
-// P the runtime never wants more threads than the goroutines blocked in
-// system calls plus one, and set-up left that many: without it, the "no
-// room" cases of TestRootSupervisePidsLimit crashed in their first run.
-// The switch stops the world, and sysmon may ask for a thread meanwhile,
-// so with the limit already full the switch itself can fail: it is still
-// far better than waiting for the runtime's forced collection (README,
-// Troubleshooting). held says whether threads were started.
+// P only one thread runs Go code at a time, so the runtime seldom wants a
+// thread beyond those set-up left: without it, the "no room" cases of
+// TestRootSupervisePidsLimit crashed in their first run. It is no
+// guarantee: the switch stops the world, and sysmon may ask for a thread
+// meanwhile; a wake-up can still find no idle thread (README,
+// Troubleshooting, has the figures). held says whether threads were
+// started.
 func holdThreads(spare int, room func() (free int64, limited bool)) (held bool, free int64) {
 	if room != nil {
 		if n, limited := room(); limited && n < threadsNeeded {
