@@ -16,8 +16,9 @@ import (
 // keeps it full. The launcher, PID 1 in the same group, must not need a
 // thread it cannot have: Go's runtime dies ("fatal error: newosproc") when
 // it cannot start one, and with PID 1 the container. What asked for one:
-// garbage collections (the runtime forces one every two minutes; here
-// every 10 ms), sysmon waking the scavenger while the one idle thread
+// garbage collections (the runtime forced one every two minutes before
+// a settled supervisor turned pacing off; one still comes once its
+// garbage reaches the memory limit; here every 10 ms), sysmon waking the scavenger while the one idle thread
 // spun, and, where set-up had started reading signals (agent mode waiting
 // for the controller: "ready"), the supervisor's slow read of
 // /proc/self/smaps. The command fills the limit once the supervisor has

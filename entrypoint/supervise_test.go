@@ -5,10 +5,13 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"syscall"
@@ -233,4 +236,31 @@ func TestHoldThreadsRoom(t *testing.T) {
 func threadCount(t *testing.T) int {
 	t.Helper()
 	return testutil.StatusField(t, os.Getpid(), "Threads")
+}
+
+// TestStopTimedCollections, in a process of its own (it changes the
+// runtime's settings): pacing is off, and the memory limit is what the
+// runtime holds plus idleGarbage.
+func TestStopTimedCollections(t *testing.T) {
+	if os.Getenv("STOP_GC_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestStopTimedCollections$", "-test.v")
+		cmd.Env = append(os.Environ(), "STOP_GC_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return
+	}
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		t.Fatalf("memory limit %d before; want none (GOMEMLIMIT set?)", limit)
+	}
+	stopTimedCollections()
+	if pct := debug.SetGCPercent(-1); pct != -1 {
+		t.Errorf("GC percent %d; want -1 (off)", pct)
+	}
+	held := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(held)
+	inUse := int64(held[0].Value.Uint64() - held[1].Value.Uint64())
+	if limit := debug.SetMemoryLimit(-1); limit < inUse || limit > inUse+2*idleGarbage {
+		t.Errorf("memory limit %d with %d held; want about %d more", limit, inUse, idleGarbage)
+	}
 }

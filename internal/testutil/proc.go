@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -18,19 +19,27 @@ func VmRSSKiB(tb testing.TB, pid int) int {
 // "Threads") of /proc/PID/status.
 func StatusField(tb testing.TB, pid int, name string) int {
 	tb.Helper()
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	n, err := ReadStatusField(pid, name)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	return n
+}
+
+// ReadStatusField is StatusField for a goroutine that may not end the test.
+func ReadStatusField(pid int, name string) (int, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, err
 	}
 	for line := range strings.Lines(string(data)) {
 		if f := strings.Fields(line); len(f) >= 2 && f[0] == name+":" {
 			n, err := strconv.Atoi(f[1])
 			if err != nil {
-				tb.Fatalf("%s line %q: %v", name, line, err)
+				return 0, fmt.Errorf("%s line %q: %w", name, line, err)
 			}
-			return n
+			return n, nil
 		}
 	}
-	tb.Fatalf("no %s in /proc/%d/status", name, pid)
-	return 0
+	return 0, fmt.Errorf("no %s in /proc/%d/status", name, pid)
 }

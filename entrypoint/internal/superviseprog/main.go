@@ -18,7 +18,7 @@
 //	SUPERVISE_GATE=FIFO      print "caught" once signals are caught, then wait until
 //	                         FIFO is opened for writing before Run
 //	SUPERVISE_GC_EVERY=DUR   run a garbage collection every DUR, as the runtime
-//	                         forces one every two minutes
+//	                         forced one every two minutes (see stopTimedCollections)
 //	SUPERVISE_GC_GATE=FIFO   and start them once a byte can be read from FIFO
 //	                         (waiting in the runtime's poller, as a launcher
 //	                         that read signals during set-up does, not in a
