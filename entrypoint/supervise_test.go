@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"slices"
 	"strings"
 	"syscall"
@@ -257,9 +256,9 @@ func TestStopTimedCollections(t *testing.T) {
 	if pct := debug.SetGCPercent(-1); pct != -1 {
 		t.Errorf("GC percent %d; want -1 (off)", pct)
 	}
-	held := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	metrics.Read(held)
-	inUse := int64(held[0].Value.Uint64() - held[1].Value.Uint64())
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	inUse := int64(ms.Sys - ms.HeapReleased)
 	if limit := debug.SetMemoryLimit(-1); limit < inUse || limit > inUse+2*idleGarbage {
 		t.Errorf("memory limit %d with %d held; want about %d more", limit, inUse, idleGarbage)
 	}
