@@ -64,8 +64,10 @@ const idleGarbage = 2 << 20
 // It also wants threads, which a command that keeps the process limit full
 // leaves none of (see holdThreads). A supervisor allocates a little per
 // signal it logs, so it is still collected, once that adds up to
-// idleGarbage. ReadMemStats stops the world once; runtime/metrics would
-// not, but its package initialisation costs every start 0.13 ms.
+// idleGarbage. ReadMemStats stops the world once (as FreeOSMemory's
+// collection just did: where the process limit left no room, each is a
+// moment the runtime may want a thread); runtime/metrics would not, but
+// its package initialisation costs every start 0.13 ms.
 func stopTimedCollections() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
