@@ -84,7 +84,7 @@ func (pl *planner) applyHome(ctx context.Context, p *Plan) (env []string, cleanu
 	planned := p.Home.Path
 	env, cleanup, err := entrypoint.ApplyHomeInto(&in, &p.Home)
 	if err != nil {
-		pl.log.Error("no usable home directory", "error", err)
+		pl.noHome(err)
 		return nil, nil, false
 	}
 	if p.Home.Path != planned {
@@ -92,6 +92,16 @@ func (pl *planner) applyHome(ctx context.Context, p *Plan) (env []string, cleanu
 	}
 	pl.logHome(ctx, p)
 	return env, cleanup, true
+}
+
+// noHome logs that no home is usable. Not inlined, nor is rehome: their
+// values would sit in applyHome's frame on the start-up stack, where arm64
+// outgrew the first 4 KiB in an allocation's slow path below
+// ApplyHomeInto (TestStartFitsFirstStack).
+//
+//go:noinline
+func (pl *planner) noHome(err error) {
+	pl.log.Error("no usable home directory", "error", err)
 }
 
 // logHome says which home the command gets (see applyHome).

@@ -48,6 +48,8 @@ func (p *Plan) awaitLimits() {
 // its write test): the JVM's -Duser.home, in the flags and in a command
 // line built from them. The agent's cache and work directories are derived
 // from p.Home when the agent is prepared, after this.
+//
+//go:noinline
 func (p *Plan) rehome(planned string) {
 	if p.JVM == nil {
 		return
