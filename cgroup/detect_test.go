@@ -2,7 +2,6 @@ package cgroup
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -27,11 +26,13 @@ const (
 // detectCases maps each fixture under testdata/detect to what Detect must
 // find there. notes and warnings list one substring per expected entry, in
 // order; their counts must match exactly.
-var detectCases = map[string]struct {
+type detectCase struct {
 	want     Limits // Notes are checked through notes, not here
 	notes    []string
 	warnings []string
-}{
+}
+
+var detectCases = map[string]detectCase{
 	"v1-docker-host-paths": {want: Limits{
 		Cgroup: "v1", MemoryBytes: u64(512 * mib), MemorySource: v1Mem + "/memory.limit_in_bytes",
 		SwapBytes: u64(512 * mib), SwapSource: v1Mem + "/memory.stat hierarchical_memsw_limit minus the memory limit",
@@ -149,49 +150,26 @@ var detectCases = map[string]struct {
 }
 
 func TestDetectFixtures(t *testing.T) {
-	dirs, err := os.ReadDir(filepath.Join("testdata", "detect"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, e := range dirs {
-		name := e.Name()
-		seen[name] = true
-		tc, ok := detectCases[name]
-		if !ok {
-			t.Errorf("fixture testdata/detect/%s has no test case", name)
-			continue
+	eachFixture(t, "detect", detectCases, func(t *testing.T, root string, tc detectCase) {
+		got, warns := Detect(root)
+		notes := got.Notes
+		got.Notes = nil
+		if !reflect.DeepEqual(got, tc.want) {
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(tc.want)
+			t.Errorf("Detect:\n got %s\nwant %s", g, w)
 		}
-		t.Run(name, func(t *testing.T) {
-			root, err := filepath.Abs(filepath.Join("testdata", "detect", name))
-			if err != nil {
-				t.Fatal(err)
+		matchAll(t, "note", notes, tc.notes)
+		msgs := make([]string, len(warns))
+		for i, w := range warns {
+			msgs[i] = w.Error()
+			// Messages name paths as the process sees them.
+			if strings.Contains(msgs[i], root) {
+				t.Errorf("warning %q leaks the injected root", msgs[i])
 			}
-			got, warns := Detect(root)
-			notes := got.Notes
-			got.Notes = nil
-			if !reflect.DeepEqual(got, tc.want) {
-				g, _ := json.Marshal(got)
-				w, _ := json.Marshal(tc.want)
-				t.Errorf("Detect:\n got %s\nwant %s", g, w)
-			}
-			matchAll(t, "note", notes, tc.notes)
-			msgs := make([]string, len(warns))
-			for i, w := range warns {
-				msgs[i] = w.Error()
-				// Messages name paths as the process sees them.
-				if strings.Contains(msgs[i], root) {
-					t.Errorf("warning %q leaks the injected root", msgs[i])
-				}
-			}
-			matchAll(t, "warning", msgs, tc.warnings)
-		})
-	}
-	for name := range detectCases {
-		if !seen[name] {
-			t.Errorf("case %s has no fixture directory", name)
 		}
-	}
+		matchAll(t, "warning", msgs, tc.warnings)
+	})
 }
 
 func matchAll(t *testing.T, what string, got, want []string) {

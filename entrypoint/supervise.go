@@ -168,8 +168,9 @@ func (s *supervisor) waitMain() unix.WaitStatus {
 		if !shrunk && !time.Now().Before(shrinkAt) {
 			shrunk = true
 			// Before the shrink's collection; not at the start,
-			// where it would cost a command's start 0.4 ms, and
-			// no command fills the process limit that soon.
+			// where it would cost every supervised start 0.6 ms. A
+			// command that fills the process limit sooner gets one
+			// P instead (see holdThreads).
 			if held, free := holdThreads(spareThreads, s.opts.ProcessRoom); held {
 				s.logger.Debug("supervisor settled: idle threads kept for a full process limit", "spare_threads", spareThreads)
 			} else {

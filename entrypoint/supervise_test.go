@@ -197,12 +197,7 @@ func TestPipeEventsClosedPipe(t *testing.T) {
 // spare idle threads otherwise. The counting runs in a test process of its
 // own, where no other test's goroutines can make the runtime start threads.
 func TestHoldThreadsRoom(t *testing.T) {
-	if os.Getenv("HOLD_THREADS_CHILD") != "1" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHoldThreadsRoom$", "-test.v")
-		cmd.Env = append(os.Environ(), "HOLD_THREADS_CHILD=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%v\n%s", err, out)
-		}
+	if !inOwnProcess(t) {
 		return
 	}
 	procs := runtime.GOMAXPROCS(0)
@@ -241,12 +236,7 @@ func threadCount(t *testing.T) int {
 // runtime's settings): pacing is off, and the memory limit is what the
 // runtime holds plus idleGarbage.
 func TestStopTimedCollections(t *testing.T) {
-	if os.Getenv("STOP_GC_CHILD") != "1" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestStopTimedCollections$", "-test.v")
-		cmd.Env = append(os.Environ(), "STOP_GC_CHILD=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%v\n%s", err, out)
-		}
+	if !inOwnProcess(t) {
 		return
 	}
 	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
@@ -262,4 +252,22 @@ func TestStopTimedCollections(t *testing.T) {
 	if limit := debug.SetMemoryLimit(-1); limit < inUse || limit > inUse+2*idleGarbage {
 		t.Errorf("memory limit %d with %d held; want about %d more", limit, inUse, idleGarbage)
 	}
+}
+
+// inOwnProcess runs the calling test again in a test process of its own
+// and reports false, failing the test if that run fails; in that process
+// it reports true, and the test goes on. For tests that change the
+// runtime's settings or count its threads.
+func inOwnProcess(t *testing.T) bool {
+	t.Helper()
+	const env = "ENTRYPOINT_TEST_OWN_PROCESS"
+	if os.Getenv(env) == t.Name() {
+		return true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env+"="+t.Name())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return false
 }
