@@ -47,8 +47,8 @@ func (e *JarError) Error() string { return fmt.Sprintf("agent jar %s: %s", e.Pat
 // controller URL, where the image's jar runs.
 const NoDownloadURL = "LAUNCHER_AGENT_DOWNLOAD=always, but there is no controller URL to download agent.jar from (direct mode): running the image's, whose version may differ from the controller's"
 
-// ChooseJar decides, before any download, where agent.jar comes from with
-// LAUNCHER_AGENT_DOWNLOAD=download: the image's file at path ("image";
+// ChooseJar decides, before any download, where agent.jar comes from under
+// download (LAUNCHER_AGENT_DOWNLOAD's value): the image's file at path ("image";
 // present is JarPresent's answer for it) or the controller ("download",
 // which needs a controller URL: haveURL). warn is set when the image's jar
 // runs although a download was asked for (always, without a URL). A
