@@ -131,9 +131,8 @@ func forkDispositions(handled uint64) (after func()) {
 }
 
 func rtSigaction(sig int, act, old *kernelSigaction) error {
-	const sigsetSize = 8 // the kernel's sigset_t: 64 signals
 	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig),
-		uintptr(unsafe.Pointer(act)), uintptr(unsafe.Pointer(old)), sigsetSize, 0, 0)
+		uintptr(unsafe.Pointer(act)), uintptr(unsafe.Pointer(old)), kernelSigsetSize, 0, 0)
 	if errno != 0 {
 		return errno
 	}

@@ -182,17 +182,14 @@ func (p *signalPipe) stop() <-chan struct{} {
 func (p *signalPipe) unread() []syscall.Signal { return drainSignals(p.fd) }
 
 // drainSignals reads the non-blocking pipe at fd until it is empty, and
-// returns the signals in it. A 0 is a wake-up from the reaper (see
-// pipeEvents), not a signal, and is dropped.
+// returns the signals in it.
 func drainSignals(fd int) []syscall.Signal {
 	var out []syscall.Signal
 	var buf [64]byte
 	for {
 		n, err := unix.Read(fd, buf[:])
 		for _, b := range buf[:max(n, 0)] {
-			if b != 0 {
-				out = append(out, syscall.Signal(b))
-			}
+			out = append(out, syscall.Signal(b))
 		}
 		if err != nil || n <= 0 {
 			return out

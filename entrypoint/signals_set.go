@@ -19,8 +19,8 @@ const sigRTMax = 64
 // plus SIGPIPE (ignored: see terminates). Left alone are SIGKILL and
 // SIGSTOP, which nobody can catch, and what the Go runtime needs: SIGURG
 // for goroutine preemption, SIGPROF for its profiler, and 33 for changing
-// the credentials of every thread. Not SIGCHLD either: the reaper blocks
-// in wait4 instead.
+// the credentials of every thread. SIGCHLD comes later, just before the
+// command starts (see catchChildren): set-up waits for its own children.
 //
 // A launcher that will replace itself forwards nothing: first come the
 // signals that must end it through its clean-up with 128+n (Go would exit

@@ -60,8 +60,8 @@ func TestCaughtSignalsSupervisor(t *testing.T) {
 		}
 		caught[s] = true
 	}
-	// SIGCHLD too: the reaper blocks in wait4. The others are the Go
-	// runtime's.
+	// SIGCHLD too: Supervise catches it just before the start
+	// (catchChildren). The others are the Go runtime's.
 	for _, s := range []syscall.Signal{syscall.SIGKILL, syscall.SIGSTOP, syscall.SIGURG, syscall.SIGCHLD, syscall.SIGPROF, sigSetCredentials} {
 		if caught[s] {
 			t.Errorf("%v is caught", s)

@@ -73,6 +73,8 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		}
 	}
 
+	// Before the start, so that no exit goes unseen.
+	sigs.catchChildren()
 	// Signals left ignored (SIGPIPE, and any inherited ignored that is not
 	// caught) would be ignored in the command too: see forkDispositions.
 	afterFork := forkDispositions(sigs.handled())
@@ -94,10 +96,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 		lifecycle = slog.LevelDebug
 	}
 	logger.Log(context.Background(), lifecycle, "command started", "path", cmd.Path, "pid", pid)
-	r := newReaper(pid)
-	var ev events
-	ev, r.wakeFD = sigs.handOver(r.reaped)
-	go r.loop()
+	ev := sigs.handOver()
 	// The OOM counter's first reading comes after the start, so that
 	// finding the cgroup does not delay the command; no command fills a
 	// memory limit in the moment between. Read here, not beside the
@@ -105,7 +104,7 @@ func Supervise(cmd Command, sigs *Signals, opts Options) int {
 	// more than the reading.
 	oomBefore, oomOK := opts.OOM.start(logger)
 
-	s := &supervisor{pid: pid, pgid: pid, opts: opts, logger: logger, reaper: r, events: ev}
+	s := &supervisor{pid: pid, pgid: pid, opts: opts, logger: logger, reaper: reaper{main: pid}, events: ev}
 	status := s.waitMain()
 	code := exitCode(status)
 	logger.Log(context.Background(), lifecycle, "command exited", "pid", pid, "exit_code", code)
@@ -139,7 +138,7 @@ type supervisor struct {
 	pgid   int // its process group, which it leads
 	opts   Options
 	logger *slog.Logger
-	reaper *reaper
+	reaper reaper
 	events events
 }
 
@@ -153,10 +152,9 @@ func (s *supervisor) waitMain() unix.WaitStatus {
 	shrinkAt := time.Now().Add(shrinkDelay)
 	shrunk := false
 	for {
-		select {
-		case status := <-s.reaper.status:
-			return status
-		default:
+		s.reaper.reap()
+		if s.reaper.exited {
+			return s.reaper.status
 		}
 		wait := time.Duration(-1)
 		if !shrunk {
@@ -175,6 +173,8 @@ func (s *supervisor) waitMain() unix.WaitStatus {
 				s.logger.Debug("supervisor settled: idle threads kept for a full process limit", "spare_threads", spareThreads)
 			} else {
 				s.logger.Warn("the process limit is nearly reached: the supervisor keeps the threads it has and runs on one processor; raise pids.max (podPidsLimit, --pids-limit)", "free", free, "wanted", threadsNeeded)
+				// Before the shrink, which drops the code that ran.
+				s.events = holdProcessor(s.events)
 			}
 			shrinkWhileWaiting()
 		}

@@ -19,6 +19,7 @@ const killedGroupWait = 2 * time.Second
 // command exited: SIGTERM, then SIGKILL once grace has passed, reaping all
 // along, and returns as soon as the group is empty.
 func (s *supervisor) stopGroup(grace time.Duration) {
+	s.reaper.reap()
 	if s.groupGone() {
 		return
 	}
@@ -34,6 +35,7 @@ func (s *supervisor) stopGroup(grace time.Duration) {
 				_ = unix.Kill(-s.pgid, sig)
 			}
 		}
+		s.reaper.reap()
 		if s.groupGone() {
 			return
 		}
@@ -52,7 +54,7 @@ func (s *supervisor) stopGroup(grace time.Duration) {
 }
 
 // groupGone reports whether no process, zombies included, is left in the
-// command's process group; the reaper removes our own zombies meanwhile.
+// command's process group; stopGroup reaps our own zombies meanwhile.
 func (s *supervisor) groupGone() bool {
 	return unix.Kill(-s.pgid, 0) == unix.ESRCH
 }

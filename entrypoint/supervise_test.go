@@ -170,7 +170,7 @@ func TestSuperviseForwardsFromChannel(t *testing.T) {
 
 // A pipe that is gone (a descriptor not open) makes poll(2) return at
 // once: the supervisor's wait must still return, and not spin, so that it
-// keeps seeing the reaper's status.
+// keeps reaping.
 func TestPipeEventsClosedPipe(t *testing.T) {
 	// Far above anything this process opens, so never reused meanwhile.
 	ev := &pipeEvents{fd: 999_999}

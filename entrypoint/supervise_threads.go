@@ -23,10 +23,10 @@ const threadsNeeded = spareThreads + 4
 //
 // The runtime asks for a thread whenever it has a P to run and no idle
 // thread: at a collection's restart of the world, for the second P; when
-// sysmon hands a P on while the supervisor sits in poll(2) and the reaper
-// in wait4; for a wake-up meanwhile (the scavenger's). It never ends an
-// idle thread, so holding enough of them beforehand is enough. Set-up
-// leaves one or two, and the reaper takes one: spare goroutines locked to
+// sysmon hands a P on while the supervisor sits in poll(2); for a wake-up
+// meanwhile (the scavenger's). It never ends an idle thread, so holding
+// enough of them beforehand is enough. Set-up leaves one or two, and the
+// supervisor's poll(2) takes one: spare goroutines locked to
 // threads of their own, all at once, make the runtime have spare threads
 // besides the supervisor's, left idle once unlocked (with 1, the limit test
 // crashed in 3 of 100 runs; with 3, in none of 200). GOMAXPROCS 1 would
@@ -36,14 +36,11 @@ const threadsNeeded = spareThreads + 4
 // Starting threads when the limit is already nearly full would itself be
 // fatal: room reports how many more the limit allows (limited false: no
 // limit known), and with less than threadsNeeded the supervisor keeps the
-// threads it has and runs on one P from then on (GOMAXPROCS 1). With one
-// P only one thread runs Go code at a time, so the runtime seldom wants a
-// thread beyond those set-up left: without it, the "no room" cases of
-// TestRootSupervisePidsLimit crashed in their first run. It is no
-// guarantee: the switch stops the world, and sysmon may ask for a thread
-// meanwhile; a wake-up can still find no idle thread (README,
-// Troubleshooting, has the figures). held says whether threads were
-// started.
+// threads it has and runs on one P from then on (GOMAXPROCS 1), which it
+// then never lets go idle while it waits (holdProcessor): with no idle P
+// the runtime has nothing to start a thread for. The switch itself stops
+// the world once, as do the shrink's collection and ReadMemStats, with the
+// threads set-up left. held says whether threads were started.
 func holdThreads(spare int, room func() (free int64, limited bool)) (held bool, free int64) {
 	if room != nil {
 		if n, limited := room(); limited && n < threadsNeeded {
