@@ -79,7 +79,8 @@ const kernelSigsetSize = 8
 
 // pollHolding waits in ppoll(2) as a raw system call, which the runtime
 // does not see, so it keeps the P (see holdProcessor), with mask as the
-// thread's signal mask meanwhile. It returns the poll's revents, 0 on a
+// thread's signal mask meanwhile; through the syscall package, whose code
+// the shrink keeps resident (see reaper.reap). It returns the poll's revents, 0 on a
 // time-out or an interruption.
 func pollHolding(fd int, d time.Duration, mask *unix.Sigset_t) int16 {
 	fds := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
@@ -88,7 +89,7 @@ func pollHolding(fd int, d time.Duration, mask *unix.Sigset_t) int16 {
 		t := unix.NsecToTimespec(int64(d))
 		ts = &t
 	}
-	n, _, errno := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1,
+	n, _, errno := syscall.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), 1,
 		uintptr(unsafe.Pointer(ts)), uintptr(unsafe.Pointer(mask)), kernelSigsetSize, 0)
 	if errno != 0 || n == 0 {
 		return 0
