@@ -21,28 +21,27 @@ import (
 // exit, its own timeouts). Where os/signal delivers the signals ev is
 // returned as it is: its goroutine needs the P to pass a signal on.
 func holdProcessor(ev events) events {
-	var pe *pipeEvents
+	// sysmon asks a goroutine that has run for 10 ms to yield, with
+	// SIGURG; blocked during the wait (ppoll's own mask), it interrupts
+	// nothing, and is delivered when the wait ends. Read first: the
+	// reader stays if this fails.
+	var mask unix.Sigset_t
+	if _, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, 0,
+		uintptr(unsafe.Pointer(&mask)), kernelSigsetSize, 0, 0); errno != 0 {
+		return ev
+	}
+	mask.Val[0] |= 1 << (uint(syscall.SIGURG) - 1)
 	switch e := ev.(type) {
 	case *pipeEvents:
-		pe = e
+		e.hold, e.holdMask = true, mask
+		return e
 	case chanEvents:
 		if e.pipe == nil {
 			return ev
 		}
-		pe = &pipeEvents{fd: e.pipe.fd, pending: e.stopReader()}
-	default:
-		return ev
+		return &pipeEvents{fd: e.pipe.fd, hold: true, holdMask: mask, pending: e.stopReader()}
 	}
-	// sysmon asks a goroutine that has run for 10 ms to yield, with
-	// SIGURG; blocked during the wait (ppoll's own mask), it interrupts
-	// nothing, and is delivered when the wait ends.
-	if _, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, 0,
-		uintptr(unsafe.Pointer(&pe.holdMask)), kernelSigsetSize, 0, 0); errno != 0 {
-		return ev
-	}
-	pe.holdMask.Val[0] |= 1 << (uint(syscall.SIGURG) - 1)
-	pe.hold = true
-	return pe
+	return ev
 }
 
 // stopReader ends the pipe's reader and returns the signals it had passed

@@ -121,3 +121,20 @@ func awaitSignal(t *testing.T, ev events, sig syscall.Signal) {
 	}
 	t.Fatalf("%v never came", sig)
 }
+
+// holdProcessor holds with the pipe the supervisor reads itself, and
+// leaves os/signal's channel alone (its goroutine needs the P).
+func TestHoldProcessorKinds(t *testing.T) {
+	pe := &pipeEvents{fd: 999_999}
+	got, ok := holdProcessor(pe).(*pipeEvents)
+	if !ok || got != pe || !pe.hold {
+		t.Fatalf("holdProcessor(pipeEvents) = %T %+v; want the same, holding", got, got)
+	}
+	if pe.holdMask.Val[0]&(1<<(uint(syscall.SIGURG)-1)) == 0 {
+		t.Errorf("the holding mask %#x lets SIGURG cut the wait short", pe.holdMask.Val[0])
+	}
+	ch := make(chan os.Signal)
+	if ev, ok := holdProcessor(chanEvents{other: ch}).(chanEvents); !ok || ev.other != ch {
+		t.Errorf("holdProcessor(os/signal's chanEvents) = %T; want it unchanged", ev)
+	}
+}
