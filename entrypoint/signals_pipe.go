@@ -75,6 +75,12 @@ func (p *signalPipe) startReader(out chan<- os.Signal) error {
 	if err != nil {
 		return fmt.Errorf("signal pipe: %w", err)
 	}
+	// This file may be the first in the poller, which the runtime then
+	// sets up, and dies if it cannot (see StartPoller).
+	if err := pollerRoom(fd); err != nil {
+		unix.Close(fd)
+		return fmt.Errorf("signal pipe: %w", err)
+	}
 	r := os.NewFile(uintptr(fd), "signal pipe")
 	// Only a file in the poller has deadlines, and stop needs one.
 	if err := r.SetReadDeadline(time.Time{}); err != nil {

@@ -224,6 +224,15 @@ func signalExit(ctx context.Context) int {
 func (pl *planner) prepareAgent(ctx context.Context, p *Plan, a *jnlp.Agent, ready func(), stopped func() (int, bool), undo func()) ([]*os.File, int) {
 	log := pl.log
 	var extra []*os.File
+	if pl.cfg.ConnectTimeout > 0 || p.Agent.JarSource != "image" {
+		// Talking to the controller starts the runtime's poller,
+		// which needs descriptors of its own.
+		if err := entrypoint.StartPoller(); err != nil {
+			undo()
+			log.Error("cannot talk to the controller", "error", err)
+			return nil, exitInternal
+		}
+	}
 	// One client for the wait and the download, made only if one of
 	// them talks to the controller, and dropped before the agent runs.
 	client := jnlp.NewSharedClient(*a)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jenkins-launcher/launcher/cgroup"
 	"github.com/jenkins-launcher/launcher/ecs"
+	"github.com/jenkins-launcher/launcher/entrypoint"
 )
 
 // limits finds the effective memory and CPU limits: the cgroup's, the
@@ -64,6 +65,10 @@ func (pl *planner) fillFromECS(ctx context.Context, lim *cgroup.Limits) {
 	}
 	// The fetch may take up to its 2 s limit.
 	pl.awaitSignals()
+	if err := entrypoint.StartPoller(); err != nil {
+		pl.log.Warn("ECS task metadata: limits not available", "error", err)
+		return
+	}
 	tl, err := ecs.Fetch(ctx, nil, uri, pl.log)
 	if err != nil {
 		pl.log.Warn("ECS task metadata: limits not available", "error", err)
