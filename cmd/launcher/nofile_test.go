@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"net/http"
+	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,21 +27,32 @@ func TestRealOpenFileLimit(t *testing.T) {
 	agent = append(agent, "LAUNCHER_CONNECT_TIMEOUT=2s")
 	modes := []struct {
 		name string
+		pid1 bool // as PID 1 of a new PID namespace (root)
 		env  []string
 		args []string
 		ok   []int // the exit codes allowed besides 0: the README's
 	}{
-		{"exec", agent, []string{"exec", "--", "/bin/true"}, []int{70}},
-		{"subreaper", append(agent, "LAUNCHER_SUBREAPER=true"), []string{"exec", "--", "/bin/true"}, []int{70}},
+		{"exec", false, agent, []string{"exec", "--", "/bin/true"}, []int{70}},
+		{"subreaper", false, append(agent, "LAUNCHER_SUBREAPER=true"), []string{"exec", "--", "/bin/true"}, []int{70}},
 		// 66: the download failed; 69: the wait did (socket: too many
 		// open files, named in the message).
-		{"agent", agent, nil, []int{66, 69, 70}},
+		{"agent", false, agent, nil, []int{66, 69, 70}},
+		{"agent-pid1", true, agent, nil, []int{66, 69, 70}},
 	}
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
+			var wrap []string
+			if m.pid1 {
+				if os.Geteuid() != 0 {
+					testutil.Unavailable(t, "PID 1 of a new PID namespace needs root")
+				}
+				// The shell is PID 1 and becomes the launcher.
+				wrap = unsharePID1()
+			}
 			worked := 0
 			for n := 3; n <= 16; n++ {
-				cmd := exec.Command("/bin/sh", append([]string{"-c", `ulimit -n "$0" && exec "$@"`, strconv.Itoa(n), bin}, m.args...)...)
+				argv := slices.Concat(wrap, []string{"/bin/sh", "-c", `ulimit -n "$0" && exec "$@"`, strconv.Itoa(n), bin}, m.args)
+				cmd := exec.Command(argv[0], argv[1:]...)
 				cmd.Env = m.env
 				var stderr bytes.Buffer
 				cmd.Stderr = &stderr
@@ -58,7 +71,7 @@ func TestRealOpenFileLimit(t *testing.T) {
 					// command's (a shell-script java that had too
 					// few descriptors itself).
 					worked++
-				case !contains(m.ok, code):
+				case !slices.Contains(m.ok, code):
 					t.Errorf("ulimit -n %d: exit %d, want 0 or one of %v:\n%s", n, code, m.ok, log)
 				case !strings.Contains(log, "level=ERROR") || !strings.Contains(log, "too m"):
 					t.Errorf("ulimit -n %d: exit %d without an error that names the cause (too many open files):\n%s", n, code, log)
@@ -71,11 +84,3 @@ func TestRealOpenFileLimit(t *testing.T) {
 	}
 }
 
-func contains(codes []int, c int) bool {
-	for _, x := range codes {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
