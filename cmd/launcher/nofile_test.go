@@ -83,4 +83,3 @@ func TestRealOpenFileLimit(t *testing.T) {
 		})
 	}
 }
-
