@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jenkins-launcher/launcher/internal/testutil"
+)
+
+// TestRootRealNoRoomHolds: the real binary as PID 1 in a pids group with
+// too little room 50 ms in reads the room from the cgroup, warns, goes
+// down to one processor and holds it (entrypoint.holdProcessor), and
+// still forwards a signal and passes the command's code on.
+func TestRootRealNoRoomHolds(t *testing.T) {
+	if os.Geteuid() != 0 {
+		testutil.Unavailable(t, "needs root for a pids cgroup and a PID namespace")
+	}
+	bin := buildLauncher(t)
+	parent := testutil.OwnV1Group(t, "pids")
+	// unshare, the launcher's threads, the shell and its two sleeps:
+	// about 9, so the room is below the 7 the launcher wants.
+	group := testutil.V1Group(t, parent, "launcher-test-noroom-"+strconv.Itoa(os.Getpid()), "pids.max", "12")
+	cmd := exec.Command("/bin/sh", "-c", `echo $$ > "$0" && exec "$@"`, group+"/cgroup.procs",
+		"unshare", "--pid", "--fork", "--mount-proc",
+		bin, "exec", "--", "/bin/sh", "-c", `sleep 30 & sleep 30 & trap "exit 7" TERM; wait`)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	lines := make(chan string, 64)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	var log strings.Builder
+	deadline := time.After(20 * time.Second)
+	for warned := false; !warned; {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("the launcher ended without the warning:\n%s", log.String())
+			}
+			log.WriteString(line + "\n")
+			warned = strings.Contains(line, "the process limit is nearly reached")
+		case <-deadline:
+			t.Fatalf("no warning within 20 s:\n%s", log.String())
+		}
+	}
+	// unshare's one child is the launcher.
+	children, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children")
+	launcher, err2 := strconv.Atoi(strings.TrimSpace(string(children)))
+	if err != nil || err2 != nil {
+		t.Fatalf("launcher pid from unshare's children %q: %v %v", children, err, err2)
+	}
+	// Held, the one P is never idle, so the runtime's monitor thread
+	// does not sleep: it wakes every 10 ms (README, How it works, step 6).
+	// A supervisor waiting in poll(2) lets all of them sleep: 0 here.
+	// Not synchronisation: the settling's own collection wakes the
+	// monitor too, for a few ms; the window starts well after it.
+	time.Sleep(100 * time.Millisecond)
+	before := switches(t, launcher)
+	time.Sleep(300 * time.Millisecond)
+	if woke := switches(t, launcher) - before; woke < 10 {
+		t.Errorf("the launcher's threads woke %d times in 300 ms; want the monitor's ~30 of a held P", woke)
+	}
+	if err := syscall.Kill(launcher, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Everything it wrote, then its status (Wait closes the pipe).
+	for open := true; open; {
+		select {
+		case line, ok := <-lines:
+			if open = ok; ok {
+				log.WriteString(line + "\n")
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("the launcher did not end within 20 s of SIGTERM:\n%s", log.String())
+		}
+	}
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 7 || strings.Contains(log.String(), "fatal error") {
+		t.Fatalf("exit %d, want 7 (the command's trap); log:\n%s", code, log.String())
+	}
+}
+
+// switches is the sum of the voluntary context switches of pid's threads.
+func switches(t *testing.T, pid int) int {
+	t.Helper()
+	tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, task := range tasks {
+		tid, _ := strconv.Atoi(task.Name())
+		sum += testutil.StatusField(t, tid, "voluntary_ctxt_switches")
+	}
+	return sum
+}
