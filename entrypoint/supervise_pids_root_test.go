@@ -30,9 +30,9 @@ import (
 // hold threads: it goes down to one P and waits holding it
 // (holdProcessor). The collections start after the settling, and run
 // whenever the supervisor wakes. No crash is allowed. Before the P was
-// held, with both CPUs busy: 6 crashes in 240 runs of the two cases (and
-// about 30 in 240 while a reaper goroutine blocked in wait4); since, none
-// in 480.
+// held, with both CPUs busy and the limit filled after the settling: 6
+// crashes in 240 runs of the two cases (3 in 30 while a reaper goroutine
+// blocked in wait4); since, none in 480 (and none in 240 filled after).
 func TestRootSupervisePidsLimit(t *testing.T) {
 	svRequirePID1(t)
 	if _, err := os.Stat("/bin/sleep"); err != nil {
