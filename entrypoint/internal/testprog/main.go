@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -253,11 +254,16 @@ func printStatus(who, path string) {
 }
 
 // fillPids fills the process limit of its cgroup with sleeping children
-// and holds it full until SIGTERM. Signals are caught first: once the
-// limit is reached no thread can start.
+// and holds it full until SIGTERM. Once the limit is reached no thread
+// can start, and this Go program would die without one it wants (exit 2,
+// which the test would take for the launcher's): as for the launcher,
+// signals are caught first, it runs on one P, and idle threads are made
+// beforehand. Without these it crashed once in CI, at the SIGTERM.
 func fillPids() {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGTERM)
+	runtime.GOMAXPROCS(1)
+	spareThreads(3)
 	n := 0
 	for ; n < 1000; n++ {
 		if _, err := syscall.ForkExec("/bin/sleep", []string{"sleep", "60"}, &syscall.ProcAttr{}); err != nil {
@@ -327,4 +333,25 @@ func hog(mib int) {
 		keep = append(keep, b)
 	}
 	fmt.Println("survived", len(keep))
+}
+
+// spareThreads makes the runtime start n threads that then stay idle:
+// goroutines locked to threads of their own, all at once, then let go.
+func spareThreads(n int) {
+	var locked, done sync.WaitGroup
+	release := make(chan struct{})
+	locked.Add(n)
+	done.Add(n)
+	for range n {
+		go func() {
+			defer done.Done()
+			runtime.LockOSThread()
+			locked.Done()
+			<-release
+			runtime.UnlockOSThread()
+		}()
+	}
+	locked.Wait()
+	close(release)
+	done.Wait()
 }
