@@ -2,7 +2,8 @@ package entrypoint
 
 import (
 	"runtime"
-	"sync"
+
+	"github.com/jenkins-launcher/launcher/internal/threads"
 )
 
 // spareThreads is how many threads a supervisor holds for the runtime
@@ -48,21 +49,6 @@ func holdThreads(spare int, room func() (free int64, limited bool)) (held bool, 
 			return false, n
 		}
 	}
-	var locked, done sync.WaitGroup
-	release := make(chan struct{})
-	locked.Add(spare)
-	done.Add(spare)
-	for range spare {
-		go func() {
-			defer done.Done()
-			runtime.LockOSThread()
-			locked.Done()
-			<-release
-			runtime.UnlockOSThread()
-		}()
-	}
-	locked.Wait()
-	close(release)
-	done.Wait()
+	threads.Spare(spare)
 	return true, 0
 }

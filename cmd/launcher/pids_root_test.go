@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,39 +24,10 @@ func TestRootRealNoRoomHolds(t *testing.T) {
 	// unshare, the launcher's threads, the shell and its two sleeps:
 	// about 9, so the room is below the 7 the launcher wants.
 	group := testutil.V1Group(t, parent, "launcher-test-noroom-"+strconv.Itoa(os.Getpid()), "pids.max", "12")
-	cmd := exec.Command("/bin/sh", "-c", `echo $$ > "$0" && exec "$@"`, group+"/cgroup.procs",
+	cmd, rest := startUntil(t, []string{"/bin/sh", "-c", `echo $$ > "$0" && exec "$@"`, group + "/cgroup.procs",
 		"unshare", "--pid", "--fork", "--mount-proc",
-		bin, "exec", "--", "/bin/sh", "-c", `sleep 30 & sleep 30 & trap "exit 7" TERM; wait`)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	lines := make(chan string, 64)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	var log strings.Builder
-	deadline := time.After(20 * time.Second)
-	for warned := false; !warned; {
-		select {
-		case line, ok := <-lines:
-			if !ok {
-				t.Fatalf("the launcher ended without the warning:\n%s", log.String())
-			}
-			log.WriteString(line + "\n")
-			warned = strings.Contains(line, "the process limit is nearly reached")
-		case <-deadline:
-			t.Fatalf("no warning within 20 s:\n%s", log.String())
-		}
-	}
+		bin, "exec", "--", "/bin/sh", "-c", `sleep 30 & sleep 30 & trap "exit 7" TERM; wait`},
+		nil, "the process limit is nearly reached")
 	// unshare's one child is the launcher.
 	children, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children")
 	launcher, err2 := strconv.Atoi(strings.TrimSpace(string(children)))
@@ -79,20 +48,15 @@ func TestRootRealNoRoomHolds(t *testing.T) {
 	if err := syscall.Kill(launcher, syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	// Everything it wrote, then its status (Wait closes the pipe).
-	for open := true; open; {
-		select {
-		case line, ok := <-lines:
-			if open = ok; ok {
-				log.WriteString(line + "\n")
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatalf("the launcher did not end within 20 s of SIGTERM:\n%s", log.String())
-		}
+	var log string
+	select {
+	case log = <-rest: // all of stderr: the launcher and its command are gone
+	case <-time.After(20 * time.Second):
+		t.Fatal("the launcher did not end within 20 s of SIGTERM")
 	}
 	cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 7 || strings.Contains(log.String(), "fatal error") {
-		t.Fatalf("exit %d, want 7 (the command's trap); log:\n%s", code, log.String())
+	if code := cmd.ProcessState.ExitCode(); code != 7 || strings.Contains(log, "fatal error") {
+		t.Fatalf("exit %d, want 7 (the command's trap); log:\n%s", code, log)
 	}
 }
 

@@ -88,11 +88,12 @@ func agentEnv(t *testing.T, url string) (env []string, home, cache string) {
 	return env, home, cache
 }
 
-// startUntil starts the launcher and returns once a stderr line contains
-// marker; the rest of stderr keeps draining into the returned channel.
-func startUntil(t *testing.T, bin string, env []string, marker string) (*exec.Cmd, <-chan string) {
+// startUntil starts argv (the launcher, or what runs it) and returns once
+// a stderr line contains marker; the whole of stderr comes on the returned
+// channel once it ends. env nil is the test's own.
+func startUntil(t *testing.T, argv []string, env []string, marker string) (*exec.Cmd, <-chan string) {
 	t.Helper()
-	cmd := exec.Command(bin)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -168,7 +169,7 @@ func TestRealSIGTERMWhileWaitingForController(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens: every attempt is refused
 	env, _, cache := agentEnv(t, "http://"+addr+"/")
-	cmd, rest := startUntil(t, buildLauncher(t), env, "attempt")
+	cmd, rest := startUntil(t, []string{buildLauncher(t)}, env, "attempt")
 	logs := stopWithTERM(t, cmd, rest)
 	if strings.Contains(logs, "0123456789abcdef") {
 		t.Errorf("secret in the log:\n%s", logs)
@@ -203,7 +204,7 @@ func TestRealSIGTERMWhileDownloading(t *testing.T) {
 		}
 	})
 	env, _, cache := agentEnv(t, srv.URL+"/")
-	cmd, rest := startUntil(t, buildLauncher(t), env, "controller ready")
+	cmd, rest := startUntil(t, []string{buildLauncher(t)}, env, "controller ready")
 	// The download starts right after readiness; wait until a temporary
 	// file shows it is under way.
 	deadline := time.Now().Add(10 * time.Second)

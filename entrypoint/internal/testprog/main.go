@@ -13,10 +13,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
+	"github.com/jenkins-launcher/launcher/internal/threads"
 	"golang.org/x/sys/unix"
 )
 
@@ -263,7 +263,7 @@ func fillPids() {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGTERM)
 	runtime.GOMAXPROCS(1)
-	spareThreads(3)
+	threads.Spare(3)
 	n := 0
 	for ; n < 1000; n++ {
 		if _, err := syscall.ForkExec("/bin/sleep", []string{"sleep", "60"}, &syscall.ProcAttr{}); err != nil {
@@ -333,25 +333,4 @@ func hog(mib int) {
 		keep = append(keep, b)
 	}
 	fmt.Println("survived", len(keep))
-}
-
-// spareThreads makes the runtime start n threads that then stay idle:
-// goroutines locked to threads of their own, all at once, then let go.
-func spareThreads(n int) {
-	var locked, done sync.WaitGroup
-	release := make(chan struct{})
-	locked.Add(n)
-	done.Add(n)
-	for range n {
-		go func() {
-			defer done.Done()
-			runtime.LockOSThread()
-			locked.Done()
-			<-release
-			runtime.UnlockOSThread()
-		}()
-	}
-	locked.Wait()
-	close(release)
-	done.Wait()
 }
