@@ -271,39 +271,47 @@ func (s *Signals) recatch() {
 // runs: every signal caught until then is in the channel or still in the
 // pipe.
 func (s *Signals) unreadTermination() *SignalError {
-	var first *SignalError
-	note := func(sig os.Signal) {
-		if n, ok := sig.(syscall.Signal); ok && first == nil && terminates(n) {
-			first = &SignalError{Signal: n}
+	for _, sig := range stopReading(s.pipe, s.other) {
+		if terminates(sig) {
+			return &SignalError{Signal: sig}
 		}
 	}
-	if s.pipe != nil {
-		// The reader may be waiting to pass one on: take it meanwhile.
-		done := s.pipe.stop()
+	return nil
+}
+
+// stopReading ends the pipe's reader, if one runs (p nil: os/signal, no
+// pipe), and returns every signal caught and not yet read, in the order
+// they came: what is in other (the reader may be waiting to pass one on,
+// and is taken meanwhile), then what is still in the pipe.
+func stopReading(p *signalPipe, other <-chan os.Signal) []syscall.Signal {
+	var got []syscall.Signal
+	take := func(sig os.Signal) {
+		if n, ok := sig.(syscall.Signal); ok {
+			got = append(got, n)
+		}
+	}
+	if p != nil {
+		done := p.stop()
 		for waiting := true; waiting; {
 			select {
-			case sig := <-s.other:
-				note(sig)
+			case sig := <-other:
+				take(sig)
 			case <-done:
 				waiting = false
 			}
 		}
 	}
-	// In the order they came: the channel first, then the pipe.
-	for drained := false; !drained; {
+	for {
 		select {
-		case sig := <-s.other:
-			note(sig)
+		case sig := <-other:
+			take(sig)
 		default:
-			drained = true
+			if p != nil {
+				got = append(got, p.unread()...)
+			}
+			return got
 		}
 	}
-	if s.pipe != nil {
-		for _, sig := range s.pipe.unread() {
-			note(sig)
-		}
-	}
-	return first
 }
 
 // Context returns a context cancelled when a terminating signal arrives

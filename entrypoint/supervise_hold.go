@@ -1,7 +1,6 @@
 package entrypoint
 
 import (
-	"os"
 	"syscall"
 	"time"
 	"unsafe"
@@ -39,37 +38,9 @@ func holdProcessor(ev events) events {
 		if e.pipe == nil {
 			return ev
 		}
-		return &pipeEvents{fd: e.pipe.fd, hold: true, holdMask: mask, pending: e.stopReader()}
+		return &pipeEvents{fd: e.pipe.fd, hold: true, holdMask: mask, pending: stopReading(e.pipe, e.other)}
 	}
 	return ev
-}
-
-// stopReader ends the pipe's reader and returns the signals it had passed
-// on and the supervisor had not yet read; the rest stay in the pipe.
-func (e chanEvents) stopReader() []syscall.Signal {
-	var got []syscall.Signal
-	take := func(sig os.Signal) {
-		if n, ok := sig.(syscall.Signal); ok {
-			got = append(got, n)
-		}
-	}
-	done := e.pipe.stop()
-	for waiting := true; waiting; {
-		select {
-		case sig := <-e.other:
-			take(sig)
-		case <-done:
-			waiting = false
-		}
-	}
-	for {
-		select {
-		case sig := <-e.other:
-			take(sig)
-		default:
-			return got
-		}
-	}
 }
 
 // kernelSigsetSize is the size of the kernel's sigset_t (64 signals), which
