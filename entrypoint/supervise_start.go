@@ -3,6 +3,7 @@ package entrypoint
 import (
 	"runtime"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -63,6 +64,10 @@ func restoreForeground() {
 	if unix.PthreadSigmask(unix.SIG_BLOCK, &ttou, &old) != nil {
 		return
 	}
-	_ = unix.IoctlSetPointerInt(0, unix.TIOCSPGRP, unix.Getpgrp())
+	// A raw call, as the mask's: a call the runtime sees may hand the P
+	// to a new thread, which a full process limit has no room for (see
+	// holdProcessor).
+	pgrp := int32(unix.Getpgrp())
+	_, _, _ = syscall.RawSyscall(unix.SYS_IOCTL, 0, unix.TIOCSPGRP, uintptr(unsafe.Pointer(&pgrp)))
 	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 }
