@@ -158,11 +158,7 @@ func idBuildProg(t *testing.T) string {
 // is private to the test's uid), removed when the test ends.
 func idWorldDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "launcher-identity-")
-	idMust(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	idMust(t, os.Chmod(dir, 0o755))
-	return dir
+	return testutil.WorldDir(t, "launcher-identity-")
 }
 
 func idEnvList(env map[string]string) []string {

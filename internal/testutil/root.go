@@ -25,3 +25,19 @@ func Unavailable(t testing.TB, why string) {
 	}
 	t.Skip(why)
 }
+
+// WorldDir is a temporary directory that other uids can traverse
+// (t.TempDir is private to the test's uid), removed when the test ends:
+// for what a test runs as another user.
+func WorldDir(t testing.TB, prefix string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
