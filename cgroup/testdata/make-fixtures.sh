@@ -302,3 +302,43 @@ v1cpu $C/cpu -1 100000; v1cpu $C/cpu/jenkins 75000 100000; v1cpu $C/cpu/jenkins/
 F=$T/v2-host-path-own-group; meminfo 16318440; online 0-3
 v2mountinfo $KP; w proc/self/cgroup "0::$KP"
 v2grp $C 536870912 max "100000 100000"; w $C/cpuset.cpus.effective 0-1
+
+# --- /proc trees for NprocFree (RLIMIT_NPROC): the user's threads and
+# whether the kernel exempts it. Only the fields it reads, in the kernel's
+# order.
+N=$here/nproc
+rm -rf "$N"; mkdir -p "$N"
+status() { # pid real-uid threads [CapEff]
+  w proc/$1/status "Name:	p$1
+State:	S (sleeping)
+Tgid:	$1
+Pid:	$1
+Uid:	$2	$2	$2	$2
+Gid:	0	0	0	0
+VmRSS:	    1024 kB
+Threads:	$3
+SigQ:	0/63672
+CapEff:	${4:-0000000000000000}"; }
+self() { # uid_map CapEff
+  w proc/self/uid_map "$1"
+  w proc/self/status "Name:	launcher
+Uid:	0	0	0	0
+Threads:	5
+CapEff:	$2"; }
+INIT="         0          0 4294967295"
+# OpenShift's arbitrary UID: the launcher (5 threads), a JVM (21), a
+# build's shell, and a root process that does not count. 42 has ended:
+# its directory is there, its status is not.
+F=$N/arbitrary-uid; self "$INIT" 0000000000000000
+status 1 1000100000 5; status 12 1000100000 21; status 30 1000100000 1; status 31 0 3
+w proc/42/cmdline ""; w proc/meminfo "MemTotal: 1 kB"
+# Root of the host: exempt.
+F=$N/host-root; self "$INIT" 000001ffffffffff; status 1 0 5
+# Another user with CAP_SYS_RESOURCE in the initial namespace: exempt.
+F=$N/cap-sys-resource; self "$INIT" 0000000001000000; status 1 1000 5
+# Rootless podman: root inside is uid 100000 outside; counted.
+F=$N/userns-root; self "         0     100000      65536" 000001ffffffffff
+status 1 0 5; status 7 0 2
+# A user namespace that maps its root onto the host's: exempt.
+F=$N/userns-host-root; self "         0          0          1
+         1     100000      65535" 0000000000000000; status 1 0 5
