@@ -26,10 +26,10 @@ type Options struct {
 	Logger      *slog.Logger  // nil: silent
 	OOM         *OOMWatch     // nil: no OOM diagnosis
 	// ProcessRoom says how many more processes and threads the
-	// container's process limit allows (limited false: no limit known),
-	// before the supervisor starts the idle threads it keeps (see
-	// holdThreads). nil: as if unlimited.
-	ProcessRoom func() (free int64, limited bool)
+	// tightest process limit allows and names it, with what raises it
+	// (limit "": no limit known), before the supervisor starts the idle
+	// threads it keeps (see holdThreads). nil: as if unlimited.
+	ProcessRoom func() (free int64, limit string)
 	// Quiet logs the command's start and exit at debug level instead of
 	// info: a plain command's stderr is its own, as under tini.
 	Quiet bool
@@ -169,10 +169,10 @@ func (s *supervisor) waitMain() unix.WaitStatus {
 			// where it would cost every supervised start 0.6 ms. A
 			// command that fills the process limit sooner gets one
 			// P instead (see holdThreads).
-			if held, free := holdThreads(spareThreads, s.opts.ProcessRoom); held {
+			if held, free, limit := holdThreads(spareThreads, s.opts.ProcessRoom); held {
 				s.logger.Debug("supervisor settled: idle threads kept for a full process limit", "spare_threads", spareThreads)
 			} else {
-				s.logger.Warn("the process limit is nearly reached: the supervisor keeps the threads it has and runs on one processor; raise pids.max (podPidsLimit, --pids-limit)", "free", free, "wanted", threadsNeeded)
+				s.logger.Warn("the process limit is nearly reached: the supervisor keeps the threads it has and runs on one processor; raise "+limit, "free", free, "wanted", threadsNeeded)
 				// Before the shrink, which drops the code that ran.
 				s.events = holdProcessor(s.events)
 			}

@@ -205,8 +205,8 @@ func TestHoldThreadsRoom(t *testing.T) {
 		runtime.GOMAXPROCS(2) // so that the change to one P shows
 	}
 	before := threadCount(t)
-	if held, free := holdThreads(2, func() (int64, bool) { return threadsNeeded - 1, true }); held || free != threadsNeeded-1 {
-		t.Fatalf("holdThreads with %d free = %t, %d; want false and the room", threadsNeeded-1, held, free)
+	if held, free, limit := holdThreads(2, func() (int64, string) { return threadsNeeded - 1, "pids.max" }); held || free != threadsNeeded-1 || limit != "pids.max" {
+		t.Fatalf("holdThreads with %d free = %t, %d, %q; want false, the room and the limit", threadsNeeded-1, held, free, limit)
 	}
 	if got := threadCount(t); got != before {
 		t.Errorf("with too little room: %d threads, %d before; want none started", got, before)
@@ -214,14 +214,14 @@ func TestHoldThreadsRoom(t *testing.T) {
 	if got := runtime.GOMAXPROCS(procs); got != 1 {
 		t.Errorf("with too little room: GOMAXPROCS %d; want 1", got)
 	}
-	if held, _ := holdThreads(before+2, func() (int64, bool) { return int64(threadsNeeded + before + 2), true }); !held {
+	if held, _, _ := holdThreads(before+2, func() (int64, string) { return int64(threadsNeeded + before + 2), "pids.max" }); !held {
 		t.Fatal("holdThreads with room enough did not hold threads")
 	}
 	// Every locked goroutine had a thread of its own, besides this one.
 	if got := threadCount(t); got < before+2 {
 		t.Errorf("%d threads after holding %d, %d before; want at least %d", got, before+2, before, before+2)
 	}
-	if held, _ := holdThreads(1, nil); !held {
+	if held, _, _ := holdThreads(1, nil); !held {
 		t.Error("holdThreads without a room function did not hold threads")
 	}
 }

@@ -41,14 +41,15 @@ const threadsNeeded = spareThreads + 4
 // then never lets go idle while it waits (holdProcessor): with no idle P
 // the runtime has nothing to start a thread for. The switch itself stops
 // the world once, as do the shrink's collection and ReadMemStats, with the
-// threads set-up left. held says whether threads were started.
-func holdThreads(spare int, room func() (free int64, limited bool)) (held bool, free int64) {
+// threads set-up left. held says whether threads were started; if not,
+// free and limit are the room and the limit that had too little.
+func holdThreads(spare int, room func() (free int64, limit string)) (held bool, free int64, limit string) {
 	if room != nil {
-		if n, limited := room(); limited && n < threadsNeeded {
+		if n, limit := room(); limit != "" && n < threadsNeeded {
 			runtime.GOMAXPROCS(1)
-			return false, n
+			return false, n, limit
 		}
 	}
 	threads.Spare(spare)
-	return true, 0
+	return true, 0, ""
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/jenkins-launcher/launcher/cgroup"
@@ -186,16 +187,28 @@ func (pl *planner) oomWatch(p *Plan) *entrypoint.OOMWatch {
 	return w
 }
 
-// processRoom is entrypoint's Options.ProcessRoom: the room in the pids
-// cgroup. A pids controller that cannot be read counts as no limit, as
-// detection treats an unreadable limit.
-func (pl *planner) processRoom() (free int64, limited bool) {
-	free, limited, err := cgroup.PidsFree(pl.h.root)
-	if err != nil {
-		pl.log.Debug("process limit unknown", "error", err)
-		return 0, false
+// processRoom is entrypoint's Options.ProcessRoom: the least room of the
+// pids cgroup and the user's RLIMIT_NPROC, and what raises that one. A
+// limit that cannot be read counts as none, as detection treats an
+// unreadable limit. RLIMIT_NPROC's room is an upper bound (see
+// cgroup.NprocFree): a user whose threads elsewhere fill it goes
+// unnoticed here.
+func (pl *planner) processRoom() (free int64, limit string) {
+	if n, limited, err := cgroup.PidsFree(pl.h.root); err != nil {
+		pl.log.Debug("process limit unknown", "limit", "pids.max", "error", err)
+	} else if limited {
+		free, limit = n, "pids.max (podPidsLimit, --pids-limit)"
 	}
-	return free, limited
+	if pl.h.nprocLimit == nil {
+		return free, limit
+	}
+	n, limited, err := cgroup.NprocFree(pl.h.root, pl.h.uid, pl.h.nprocLimit())
+	if err != nil {
+		pl.log.Debug("process limit unknown", "limit", "RLIMIT_NPROC", "error", err)
+	} else if limited && (limit == "" || n < free) {
+		free, limit = n, "ulimit -u (RLIMIT_NPROC, --ulimit nproc) for uid "+strconv.Itoa(pl.h.uid)
+	}
+	return free, limit
 }
 
 // stopGrace maps LAUNCHER_STOP_GRACE to entrypoint's option: 0 there is

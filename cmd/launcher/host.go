@@ -29,6 +29,9 @@ type host struct {
 	// stdinStream says whether stdin is a pipe or a socket, which can
 	// carry an agent's channel; nil: it is not.
 	stdinStream func() bool
+	// nprocLimit is RLIMIT_NPROC's soft value (`ulimit -u`), read only
+	// by a supervisor once it settles; nil: no limit.
+	nprocLimit func() uint64
 }
 
 func newHost() *host {
@@ -46,7 +49,18 @@ func newHost() *host {
 
 		reserveFD:   reserveSecretFD,
 		stdinStream: stdinIsStream,
+		nprocLimit:  nprocSoftLimit,
 	}
+}
+
+// nprocSoftLimit is RLIMIT_NPROC's soft value; RLIM_INFINITY when it
+// cannot be read.
+func nprocSoftLimit() uint64 {
+	var rl unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NPROC, &rl) != nil {
+		return unix.RLIM_INFINITY
+	}
+	return rl.Cur
 }
 
 // stdinIsStream reports whether fd 0 is a pipe or a socket: what a

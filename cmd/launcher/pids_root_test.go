@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,6 +60,82 @@ func TestRootRealNoRoomHolds(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 7 || strings.Contains(log, "fatal error") {
 		t.Fatalf("exit %d, want 7 (the command's trap); log:\n%s", code, log)
 	}
+}
+
+// TestRootRealNprocNoRoomHolds: the same for the per-user limit
+// (RLIMIT_NPROC, `docker run --ulimit nproc`), which counts threads too
+// and which no cgroup shows: the real binary as PID 1, as a uid of its
+// own with `ulimit -u` 12, reads its user's threads from /proc, warns
+// naming that limit, holds its one P, and passes the command's code on
+// at SIGTERM. A uid no other test uses: the kernel counts every thread
+// of it on the machine.
+func TestRootRealNprocNoRoomHolds(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, tool := range []string{"unshare", "prlimit", "setpriv"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			testutil.Unavailable(t, tool+" is not installed")
+		}
+	}
+	dir := testutil.WorldDir(t, "launcher-nproc-")
+	bin := filepath.Join(dir, "launcher")
+	if err := os.WriteFile(bin, mustRead(t, buildLauncher(t)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	uid := 1_500_000_000 + os.Getpid()%100_000
+	id := strconv.Itoa(uid)
+	home := filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(home, uid, uid); err != nil {
+		t.Fatal(err)
+	}
+	// The launcher's threads, the shell and its two sleeps: about 9 of
+	// 12, so the room is below the 7 the launcher wants.
+	cmd, rest := startUntil(t, []string{"unshare", "--pid", "--fork", "--mount-proc",
+		"prlimit", "--nproc=12", "setpriv", "--reuid", id, "--regid", id, "--clear-groups",
+		"env", "HOME=" + home, bin, "exec", "--", "/bin/sh", "-c", `sleep 30 & sleep 30 & trap "exit 7" TERM; wait`},
+		nil, "the process limit is nearly reached")
+	children, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children")
+	launcher, err2 := strconv.Atoi(strings.TrimSpace(string(children)))
+	if err != nil || err2 != nil {
+		// Gone before it warned: its command ended (no hold, so no
+		// warning), or its runtime died starting a thread.
+		cmd.Wait()
+		t.Fatalf("the launcher ended (exit %d) without the warning; log:\n%s", cmd.ProcessState.ExitCode(), <-rest)
+	}
+	// As in TestRootRealNoRoomHolds: a held P keeps the monitor awake.
+	time.Sleep(100 * time.Millisecond)
+	before := switches(t, launcher)
+	time.Sleep(300 * time.Millisecond)
+	if woke := switches(t, launcher) - before; woke < 10 {
+		t.Errorf("the launcher's threads woke %d times in 300 ms; want the monitor's ~30 of a held P", woke)
+	}
+	if err := syscall.Kill(launcher, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var log string
+	select {
+	case log = <-rest:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the launcher did not end within 20 s of SIGTERM")
+	}
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 7 || strings.Contains(log, "fatal error") {
+		t.Fatalf("exit %d, want 7 (the command's trap); log:\n%s", code, log)
+	}
+	if !strings.Contains(log, "ulimit -u (RLIMIT_NPROC, --ulimit nproc) for uid "+id) {
+		t.Errorf("the warning does not name the per-user limit; log:\n%s", log)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // switches is the sum of the voluntary context switches of pid's threads.

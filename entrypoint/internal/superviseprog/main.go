@@ -132,12 +132,15 @@ func options() entrypoint.Options {
 	}
 	switch os.Getenv("SUPERVISE_PIDS_ROOM") {
 	case "1":
-		opts.ProcessRoom = func() (int64, bool) {
+		opts.ProcessRoom = func() (int64, string) {
 			free, limited, err := cgroup.PidsFree("/")
-			return free, limited && err == nil
+			if !limited || err != nil {
+				return 0, ""
+			}
+			return free, "pids.max"
 		}
 	case "none":
-		opts.ProcessRoom = func() (int64, bool) { return 0, true }
+		opts.ProcessRoom = func() (int64, string) { return 0, "pids.max" }
 	}
 	if os.Getenv("SUPERVISE_DEBUG") == "1" {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
