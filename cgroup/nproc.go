@@ -3,10 +3,9 @@ package cgroup
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"math"
-	"strings"
+	"strconv"
 
 	"github.com/jenkins-launcher/launcher/internal/smallfile"
 	"golang.org/x/sys/unix"
@@ -54,8 +53,14 @@ const (
 func nprocExempt(f *files, uid int) (bool, error) {
 	hostUID, initial := uid, true
 	err := f.lines("/proc/self/uid_map", func(line []byte) bool {
-		var inside, outside, count uint64
-		if _, serr := fmt.Sscan(string(line), &inside, &outside, &count); serr != nil {
+		fields := bytes.Fields(line)
+		if len(fields) != 3 {
+			return false
+		}
+		inside, ierr := parseUint(fields[0])
+		outside, oerr := parseUint(fields[1])
+		count, cerr := parseUint(fields[2])
+		if ierr != nil || oerr != nil || cerr != nil {
 			return false
 		}
 		if inside != 0 || outside != 0 || count != math.MaxUint32 {
@@ -80,10 +85,7 @@ func nprocExempt(f *files, uid int) (bool, error) {
 	err = f.lines("/proc/self/status", func(line []byte) bool {
 		v, ok := bytes.CutPrefix(line, []byte("CapEff:"))
 		if ok {
-			_, serr := fmt.Sscanf(string(bytes.TrimSpace(v)), "%x", &capEff)
-			if serr != nil {
-				capEff = 0
-			}
+			capEff, _ = strconv.ParseUint(string(bytes.TrimSpace(v)), 16, 64)
 		}
 		return ok
 	})
@@ -151,7 +153,8 @@ func allDigits(s string) bool {
 // other reads (an os.File would start the runtime's poller).
 func (f *files) dirNames(path string) ([]string, error) {
 	if f.mem != nil {
-		return f.memDirNames(path), nil
+		// Fuzzing serves single files; nothing lists a directory there.
+		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrInvalid}
 	}
 	fd, err := smallfile.Open(f.full(path))
 	if err != nil {
@@ -172,22 +175,4 @@ func (f *files) dirNames(path string) ([]string, error) {
 		}
 		_, _, names = unix.ParseDirent(f.buf[:n], -1, names)
 	}
-}
-
-// memDirNames lists the entries below path among the in-memory files.
-func (f *files) memDirNames(path string) []string {
-	seen := map[string]bool{}
-	var names []string
-	for p := range f.mem {
-		rest, ok := strings.CutPrefix(p, path+"/")
-		if !ok {
-			continue
-		}
-		name, _, _ := strings.Cut(rest, "/")
-		if !seen[name] {
-			seen[name] = true
-			names = append(names, name)
-		}
-	}
-	return names
 }
