@@ -30,36 +30,7 @@ func TestRootRealNoRoomHolds(t *testing.T) {
 		"unshare", "--pid", "--fork", "--mount-proc",
 		bin, "exec", "--", "/bin/sh", "-c", `sleep 30 & sleep 30 & trap "exit 7" TERM; wait`},
 		nil, "the process limit is nearly reached")
-	// unshare's one child is the launcher.
-	children, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children")
-	launcher, err2 := strconv.Atoi(strings.TrimSpace(string(children)))
-	if err != nil || err2 != nil {
-		t.Fatalf("launcher pid from unshare's children %q: %v %v", children, err, err2)
-	}
-	// Held, the one P is never idle, so the runtime's monitor thread
-	// does not sleep: it wakes every 10 ms (README, How it works, step 6).
-	// A supervisor waiting in poll(2) lets all of them sleep: 0 here.
-	// Not synchronisation: the settling's own collection wakes the
-	// monitor too, for a few ms; the window starts well after it.
-	time.Sleep(100 * time.Millisecond)
-	before := switches(t, launcher)
-	time.Sleep(300 * time.Millisecond)
-	if woke := switches(t, launcher) - before; woke < 10 {
-		t.Errorf("the launcher's threads woke %d times in 300 ms; want the monitor's ~30 of a held P", woke)
-	}
-	if err := syscall.Kill(launcher, syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	var log string
-	select {
-	case log = <-rest: // all of stderr: the launcher and its command are gone
-	case <-time.After(20 * time.Second):
-		t.Fatal("the launcher did not end within 20 s of SIGTERM")
-	}
-	cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 7 || strings.Contains(log, "fatal error") {
-		t.Fatalf("exit %d, want 7 (the command's trap); log:\n%s", code, log)
-	}
+	holdsThenPassesCode(t, cmd, rest)
 }
 
 // TestRootRealNprocNoRoomHolds: the same for the per-user limit
@@ -96,6 +67,18 @@ func TestRootRealNprocNoRoomHolds(t *testing.T) {
 		"prlimit", "--nproc=12", "setpriv", "--reuid", id, "--regid", id, "--clear-groups",
 		"env", "HOME=" + home, bin, "exec", "--", "/bin/sh", "-c", `sleep 30 & sleep 30 & trap "exit 7" TERM; wait`},
 		nil, "the process limit is nearly reached")
+	log := holdsThenPassesCode(t, cmd, rest)
+	if !strings.Contains(log, "ulimit -u (RLIMIT_NPROC, --ulimit nproc) for uid "+id) {
+		t.Errorf("the warning does not name the per-user limit; log:\n%s", log)
+	}
+}
+
+// holdsThenPassesCode checks a launcher that warned of a full process
+// limit, started by cmd (unshare, whose one child is the launcher as PID
+// 1, with a command that exits 7 at SIGTERM): it holds its one P, forwards
+// SIGTERM and passes the 7 on. It returns the launcher's log.
+func holdsThenPassesCode(t *testing.T, cmd *exec.Cmd, rest <-chan string) string {
+	t.Helper()
 	children, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/task/" + strconv.Itoa(cmd.Process.Pid) + "/children")
 	launcher, err2 := strconv.Atoi(strings.TrimSpace(string(children)))
 	if err != nil || err2 != nil {
@@ -104,7 +87,11 @@ func TestRootRealNprocNoRoomHolds(t *testing.T) {
 		cmd.Wait()
 		t.Fatalf("the launcher ended (exit %d) without the warning; log:\n%s", cmd.ProcessState.ExitCode(), <-rest)
 	}
-	// As in TestRootRealNoRoomHolds: a held P keeps the monitor awake.
+	// Held, the one P is never idle, so the runtime's monitor thread
+	// does not sleep: it wakes every 10 ms (README, How it works, step 6).
+	// A supervisor waiting in poll(2) lets all of them sleep: 0 here.
+	// Not synchronisation: the settling's own collection wakes the
+	// monitor too, for a few ms; the window starts well after it.
 	time.Sleep(100 * time.Millisecond)
 	before := switches(t, launcher)
 	time.Sleep(300 * time.Millisecond)
@@ -116,7 +103,7 @@ func TestRootRealNprocNoRoomHolds(t *testing.T) {
 	}
 	var log string
 	select {
-	case log = <-rest:
+	case log = <-rest: // all of stderr: the launcher and its command are gone
 	case <-time.After(20 * time.Second):
 		t.Fatal("the launcher did not end within 20 s of SIGTERM")
 	}
@@ -124,9 +111,7 @@ func TestRootRealNprocNoRoomHolds(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 7 || strings.Contains(log, "fatal error") {
 		t.Fatalf("exit %d, want 7 (the command's trap); log:\n%s", code, log)
 	}
-	if !strings.Contains(log, "ulimit -u (RLIMIT_NPROC, --ulimit nproc) for uid "+id) {
-		t.Errorf("the warning does not name the per-user limit; log:\n%s", log)
-	}
+	return log
 }
 
 func mustRead(t *testing.T, path string) []byte {
