@@ -85,3 +85,25 @@ func TestNprocFreeReal(t *testing.T) {
 		t.Errorf("NprocFree for uid %d: limited %t, %v; want limited only for a user other than root", uid, limited, err)
 	}
 }
+
+// BenchmarkNprocFreeHost is what a supervisor that RLIMIT_NPROC applies to
+// pays once, when it settles, on the real /proc (every visible process's
+// status is read).
+func BenchmarkNprocFreeHost(b *testing.B) {
+	entries, _ := os.ReadDir("/proc")
+	procs := 0
+	for _, e := range entries {
+		if allDigits(e.Name()) {
+			procs++
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		// The count itself: a root benchmark would be exempt (its
+		// capabilities) before it counted.
+		if _, err := userThreads(newFiles("/"), 65534); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(procs), "processes")
+}
