@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -96,5 +97,47 @@ func TestAgentStopWhileWaiting(t *testing.T) {
 	}
 	if took > 2*time.Second {
 		t.Errorf("podman stop took %v, want under 2 s", took)
+	}
+}
+
+// A command that leaves its user almost no room under `--ulimit nproc`
+// (RLIMIT_NPROC: threads count, per uid, and no cgroup shows it): the
+// supervising launcher warns naming that limit, goes on with the threads
+// it has, forwards podman stop's SIGTERM and passes the command's code
+// on. A uid of its own: the kernel counts every thread of it on the host.
+func TestExecFullNprocLimit(t *testing.T) {
+	s := need(t)
+	image := s.agentImage(t, jre17)
+	uid := strconv.Itoa(1_700_000_000 + os.Getpid()%100_000)
+	c := startContainer(t, runOpts{
+		image: image,
+		// The launcher's threads, the shell and its two sleeps: about
+		// 9 of 12, less room than the 7 the launcher wants.
+		// nofile as e2e/setup-host.sh sets it: a --ulimit of its own makes
+		// podman ask for more than this sandbox allows.
+		podman: []string{"-u", uid + ":0", "--ulimit", "nproc=12:12", "--ulimit", "nofile=1024:1024"},
+		args:   []string{"exec", "--", "sh", "-c", `sleep 60 & sleep 60 & trap "exit 7" TERM; wait`},
+	})
+	want := "ulimit -u (RLIMIT_NPROC, --ulimit nproc) for uid " + uid
+	// The warning comes 50 ms after the start; podman's log has no
+	// event to wait on, so poll it.
+	var log string
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		log = c.stderr()
+		if strings.Contains(log, want) || !c.running() || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !strings.Contains(log, "the process limit is nearly reached") || !strings.Contains(log, want) {
+		t.Fatalf("no warning naming %q:\n%s", want, log)
+	}
+	if out, err := podman(t, "stop", "-t", "10", c.name); err != nil {
+		t.Fatalf("podman stop: %v\n%s", err, out)
+	}
+	if code := c.wait(20 * time.Second); code != 7 {
+		t.Errorf("exit %d after podman stop, want 7 (the command's trap)\n%s", code, c.stderr())
+	}
+	if log := c.stderr(); strings.Contains(log, "fatal error") {
+		t.Errorf("the launcher's runtime died:\n%s", log)
 	}
 }
