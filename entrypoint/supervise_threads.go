@@ -35,12 +35,12 @@ const threadsNeeded = spareThreads + 4
 // MiB more resident.
 //
 // Starting threads when the limit is already nearly full would itself be
-// fatal: room reports how many more the limit allows (limited false: no
-// limit known), and with less than threadsNeeded the supervisor keeps the
-// threads it has and runs on one P from then on (GOMAXPROCS 1), which it
-// then never lets go idle while it waits (holdProcessor): with no idle P
-// the runtime has nothing to start a thread for. The switch itself stops
-// the world once, as do the shrink's collection and ReadMemStats, with the
+// fatal: room reports how many more the tightest limit allows and names
+// it ("": no limit known), and with less than threadsNeeded the supervisor
+// keeps the threads it has and runs on one P from then on (GOMAXPROCS 1),
+// which it then never lets go idle while it waits (holdProcessor): with no
+// idle P the runtime has nothing to start a thread for. The switch itself
+// stops the world once, as do the shrink's collection and ReadMemStats, with the
 // threads set-up left. held says whether threads were started; if not,
 // free and limit are the room and the limit that had too little.
 func holdThreads(spare int, room func() (free int64, limit string)) (held bool, free int64, limit string) {
